@@ -1,0 +1,55 @@
+"""The command line: `python -m psynam <command> ...` (sample, import, metrics, build)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m psynam", description="PSYNAM dashboard tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("sample", help="write a deterministic sample export")
+    p.add_argument("--out", required=True, help="output folder (or a .zip file name)")
+    p.add_argument("--seed", type=int, default=2021)
+    p.add_argument("--sessions", type=int, default=100_000)
+    p.add_argument("--until", default=None, help="last month included, YYYY-MM (default: last month)")
+    p.add_argument("--clean", action="store_true", help="canonical headers, ISO dates, UTF-8, ',' separator")
+
+    p = sub.add_parser("import", help="import export files (CSV, folder, .zip, .xlsx) into the database")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--db", default=None)
+    p.add_argument("--accept-valid", action="store_true",
+                   help="import the valid rows even when some rows are rejected (default: all or nothing)")
+
+    p = sub.add_parser("metrics", help="print the headline figures of a period")
+    p.add_argument("--from", dest="date_from", required=True)
+    p.add_argument("--to", dest="date_to", required=True)
+    p.add_argument("--network", choices=["RSN", "RSK"], default=None)
+    p.add_argument("--db", default=None)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("build", help="build the database from the committed sample export if it is missing")
+    p.add_argument("--db", default=None)
+    p.add_argument("--force", action="store_true", help="rebuild even if the database exists")
+
+    args = parser.parse_args(argv)
+    if args.command == "sample":
+        from psynam.sample import cli as sample_cli
+        return sample_cli(args)
+    if args.command == "import":
+        from psynam.ingest import cli as import_cli
+        return import_cli(args)
+    if args.command == "metrics":
+        from psynam.metrics import cli as metrics_cli
+        return metrics_cli(args)
+    if args.command == "build":
+        from psynam.build import cli as build_cli
+        return build_cli(args)
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""The one place that opens DuckDB and runs a named query with bound parameters.
+
+Queries live in queries/<area>/<name>.sql; `run("overview/activity_kpis", date_from=..., ...)` checks the
+caller's parameters against the file's own `$parameters`, binds them and returns a Polars frame.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from psynam import DATA_DIR, QUERIES_DIR
+
+DEFAULT_DB = DATA_DIR / "psynam.duckdb"
+
+
+class QueryParameterError(ValueError):
+    """The caller's parameters do not match the query file's `$parameters`."""
+
+
+def db_path(path: str | os.PathLike | None = None) -> Path:
+    """The database file: the given path, else $PSYNAM_DB, else data/psynam.duckdb."""
+    if path:
+        return Path(path)
+    env = os.environ.get("PSYNAM_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(db_path(path)), read_only=read_only)
+
+
+@lru_cache(maxsize=None)
+def _load(name: str) -> tuple[str, frozenset[str]]:
+    file = QUERIES_DIR / f"{name}.sql"
+    if not file.is_file():
+        raise FileNotFoundError(f"no query file {file.relative_to(QUERIES_DIR.parent)}")
+    sql = file.read_text(encoding="utf-8")
+    statements = duckdb.extract_statements(sql)
+    if len(statements) != 1:
+        raise ValueError(f"{file.name}: a query file holds exactly one statement, found {len(statements)}")
+    return sql, frozenset(statements[0].named_parameters)
+
+
+def query_parameters(name: str) -> frozenset[str]:
+    """The `$parameters` a query file declares."""
+    return _load(name)[1]
+
+
+def _bindable(value):
+    # An empty selection means "no filter": bind NULL so `$x is null or ...` holds.
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return sorted(value) if value else None
+    return value
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
+    """Run queries/<name>.sql with exactly its parameters bound; return a Polars frame."""
+    sql, expected = _load(name)
+    given = set(params)
+    missing, extra = expected - given, given - expected
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing {sorted(missing)}")
+        if extra:
+            parts.append(f"unexpected {sorted(extra)}")
+        raise QueryParameterError(f"query {name}: " + ", ".join(parts))
+    bound = {k: _bindable(v) for k, v in params.items()}
+    return con.sql(sql, params=bound).pl() if bound else con.sql(sql).pl()
+
+
+def run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Execute a multi-statement SQL file (DDL, views) with no parameters."""
+    file = QUERIES_DIR / f"{name}.sql"
+    con.execute(file.read_text(encoding="utf-8"))
+
+
+def init_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the imported tables if missing, reload the ref_* tables, (re)create the stg_* views.
+
+    Safe to call on every build or import: tables are created only when absent, reference data and
+    views are replaced so that a new release's rules and definitions take effect.
+    """
+    from psynam import reference
+
+    run_script(con, "staging/tables")
+    reference.load_into(con)
+    run_script(con, "staging/views")

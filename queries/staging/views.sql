@@ -1,0 +1,2 @@
+-- Purpose: derived staging views over the imported tables (filled in below).
+select 1;
