@@ -31,6 +31,7 @@ REFERENCE_TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "ref_networks": ("networks.csv", {"min_age": "INTEGER", "max_age": "INTEGER"}),
     "ref_settings": ("settings.csv", {"setting": "VARCHAR"}),
     "ref_formats": ("formats.csv", {"format": "VARCHAR"}),
+    "ref_milestones": ("milestones.csv", {"date": "DATE"}),
 }
 
 

@@ -1,2 +1,157 @@
--- Purpose: derived staging views over the imported tables (filled in below).
-select 1;
+-- Purpose: the staging layer — the only SQL that reads the imported tables' raw shape. It derives what
+-- every indicator needs (a session's commune, arrondissement, south flag, budget category, 2021 level,
+-- priority flags) and defines the shared filters once, as table macros, so that every query applies
+-- the same filter semantics (README, "Filters").
+-- Grain: stg_* views keep the grain of their table (one row per session, partner, ...).
+-- Parameters: none. Run as a script by psynam.db.init_schema(); every statement is idempotent.
+
+create or replace view stg_communes as
+select
+    nis,
+    name_fr,
+    arrondissement,
+    south as is_south,
+    pop_total,
+    pop_0_2,
+    pop_65_plus,
+    pop_year,
+    lat,
+    lon,
+    area_km2
+from ref_communes;
+
+create or replace view stg_partners as
+with partners_src as (select * from partners)
+select
+    p.partner_id,
+    p.name,
+    p.sector,
+    s.label_fr as sector_label,
+    coalesce(s.is_care, false) as is_care,
+    p.commune,
+    c.name_fr as commune_name,
+    c.arrondissement,
+    coalesce(c.is_south, false) as is_south,
+    c.nis is not null as is_in_province,
+    p.network,
+    p.membership,
+    p.joined_on,
+    p.left_on,
+    p.target_publics
+from partners_src as p
+left join ref_sectors as s using (sector)
+left join stg_communes as c on c.nis = p.commune;
+
+create or replace view stg_sessions as
+with sessions_src as (select * from sessions),
+located as (
+    select
+        *,
+        -- A session's commune is where it took place; a video session takes place where the patient lives.
+        case when setting = 'video' then patient_commune else session_commune end as commune,
+        string_split(coalesce(target_public, ''), '|') as tags
+    from sessions_src
+)
+select
+    s.*,
+    c.name_fr as commune_name,
+    c.arrondissement,
+    coalesce(c.is_south, false) as is_south,
+    c.nis is not null as is_in_province,
+    pc.nis is not null as patient_in_province,
+    pc.arrondissement as patient_arrondissement,
+    cl.level_2021,
+    cl.convention,
+    case
+        when s.format = 'groupe' then 'groupe'
+        when s.setting = 'partenaire' then 'outreaching'
+        else 'individuel'
+    end as budget_category,
+    p.sector as partner_sector,
+    coalesce(s.patient_age <= 2, false)
+        or list_has_any(s.tags, ['perinatalite', 'petite_enfance'])
+        or coalesce(p.sector = 'petite_enfance', false) as is_early_childhood,
+    coalesce(s.patient_age >= 65, false) as is_elderly_age,
+    list_contains(s.tags, 'aines') or coalesce(p.sector = 'maison_de_repos', false) as is_elderly_related,
+    year(s.session_date) as year,
+    date_trunc('month', s.session_date)::date as month
+from located as s
+left join stg_communes as c on c.nis = s.commune
+left join stg_communes as pc on pc.nis = s.patient_commune
+left join ref_care_levels as cl on cl.code = s.care_level
+left join partners as p on p.partner_id = s.partner_id;
+
+create or replace view stg_clairvisions as
+with clairvisions_src as (select * from clairvisions)
+select
+    v.*,
+    c.name_fr as commune_name,
+    c.arrondissement,
+    coalesce(c.is_south, false) as is_south,
+    c.nis is not null as is_in_province,
+    string_split(coalesce(v.target_public, ''), '|') as tags,
+    year(v.clairvision_date) as year,
+    date_trunc('month', v.clairvision_date)::date as month
+from clairvisions_src as v
+left join stg_communes as c on c.nis = v.commune;
+
+-- Shared filters. Empty selections are bound as NULL and mean "all".
+-- Geography (arrondissements, communes) applies to a session's commune; choosing any arrondissement or
+-- commune therefore leaves out sessions outside the province.
+create or replace macro f_sessions(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings) as table
+select *
+from stg_sessions
+where session_date between date_from and date_to
+    and (networks is null or list_contains(networks, network))
+    and (arrondissements is null or list_contains(arrondissements, arrondissement))
+    and (communes is null or list_contains(communes, commune))
+    and (care_levels is null or list_contains(care_levels, care_level))
+    and (formats is null or list_contains(formats, format))
+    and (settings is null or list_contains(settings, setting));
+
+-- Clairvisions have no care level, format or setting: when one of those filters is set they are left out.
+create or replace macro f_clairvisions(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings) as table
+select *
+from stg_clairvisions
+where clairvision_date between date_from and date_to
+    and care_levels is null and formats is null and settings is null
+    and (networks is null or list_contains(networks, network))
+    and (arrondissements is null or list_contains(arrondissements, arrondissement))
+    and (communes is null or list_contains(communes, commune));
+
+-- Registered partners: membership [joined_on, left_on] overlaps the period. A partner of both networks
+-- (RSN+RSK) counts for each. Geography applies to the partner's commune.
+create or replace macro f_partners(date_from, date_to, networks, arrondissements, communes) as table
+select *
+from stg_partners
+where joined_on <= date_to
+    and (left_on is null or left_on >= date_from)
+    and (networks is null or list_has_any(networks, string_split(network, '+')))
+    and (arrondissements is null or list_contains(arrondissements, arrondissement))
+    and (communes is null or list_contains(communes, commune));
+
+-- Partners with activity in the period, for the selected networks: a session at or for them, a
+-- clairvision, a network activity they took part in, or an agreement in force.
+create or replace macro f_partner_activity(date_from, date_to, networks) as table
+select partner_id, 'session' as evidence
+from sessions
+where partner_id is not null
+    and session_date between date_from and date_to
+    and (networks is null or list_contains(networks, network))
+union all
+select partner_id, 'clairvision'
+from clairvisions
+where partner_id is not null
+    and clairvision_date between date_from and date_to
+    and (networks is null or list_contains(networks, network))
+union all
+select unnest(string_split(partner_ids, '|')) as partner_id, 'activite'
+from activities
+where partner_ids is not null and partner_ids <> ''
+    and activity_date between date_from and date_to
+union all
+select partner_id, 'convention'
+from agreements
+where start_on <= date_to
+    and (end_on is null or end_on >= date_from)
+    and (networks is null or list_contains(networks, network));

@@ -1,0 +1,74 @@
+"""Headless figures: `python -m psynam metrics --from --to [--network] --json`, computed by the same
+named queries the Overview page runs, with no suppression (docs/indicators.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+
+from psynam import db
+from psynam.filters import Filters
+
+PARTNER_PARAMS = ("date_from", "date_to", "networks", "arrondissements", "communes")
+BUDGET_PARAMS = ("date_from", "date_to", "networks")
+
+COUNT_KEYS = ("sessions", "individual_sessions", "group_sessions", "patients", "active_psychologists")
+ACTIVITY_TAIL = ("south_sessions_pct", "south_population_pct", "elderly_patients", "elderly_patients_pct",
+                 "early_childhood_sessions")
+
+
+def _number(value):
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(round(value, 2))
+    if isinstance(value, float):
+        return round(value, 2)
+    return int(value)
+
+
+def headline(con, filters: Filters) -> dict:
+    """The headline figures, keyed as the `metrics --json` contract says."""
+    activity = db.run(con, "overview/activity_kpis", **filters.params()).row(0, named=True)
+    partners = db.run(con, "overview/partner_kpis", **filters.params(*PARTNER_PARAMS)).row(0, named=True)
+    budget = db.run(con, "budget/budget_by_year", **filters.params(*BUDGET_PARAMS))
+    out = {key: _number(activity[key]) for key in COUNT_KEYS}
+    out["registered_partners"] = _number(partners["registered_partners"])
+    out["active_partners"] = _number(partners["active_partners"])
+    out["partners_outside_care_pct"] = _number(partners["partners_outside_care_pct"])
+    out.update({key: _number(activity[key]) for key in ACTIVITY_TAIL})
+    out["budget"] = [
+        {"year": row["year"], "network": row["network"], "category": row["category"],
+         "envelope_eur": _number(row["envelope_eur"]), "spent_eur": _number(row["spent_eur"]),
+         "usage_pct": _number(row["usage_pct"])}
+        for row in budget.iter_rows(named=True)
+    ]
+    return out
+
+
+def cli(args) -> int:
+    try:
+        filters = Filters(date.fromisoformat(args.date_from), date.fromisoformat(args.date_to),
+                          networks=(args.network,) if args.network else ())
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    path = db.db_path(args.db)
+    if not path.exists():
+        print(f"error: no database at {path} (build it with `python -m psynam build` or import an export)",
+              file=sys.stderr)
+        return 2
+    con = db.connect(path, read_only=True)
+    figures = headline(con, filters)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        for key, value in figures.items():
+            if key != "budget":
+                print(f"{key:28} {value}")
+        for line in figures["budget"]:
+            print(f"budget {line['year']} {line['network']} {line['category']:14} "
+                  f"envelope={line['envelope_eur']} spent={line['spent_eur']} usage_pct={line['usage_pct']}")
+    return 0

@@ -1,0 +1,85 @@
+-- Purpose: envelope against spent per year, network and category for the years a period touches
+-- (docs/indicators.md, Budget). Spending is counted inside the period only, so two adjacent periods add up.
+-- Grain: one row per year x network x category present in the budget table or in the spending.
+-- Parameters: $date_from, $date_to (date); $networks (varchar[] or NULL). Other filters do not apply:
+--   envelopes are set per network and category, not per commune or care level.
+-- Output: year, network, category, category_label, capped (boolean, null when no envelope row),
+--   envelope_eur, spent_eur (decimal, euros), usage_pct (0-100; null for uncapped lines or no envelope).
+with sessions_in as (
+    select * from f_sessions($date_from, $date_to, $networks, null, null, null, null, null)
+),
+
+clairvisions_in as (
+    select * from f_clairvisions($date_from, $date_to, $networks, null, null, null, null, null)
+),
+
+-- The yearly administrative fee is due once per patient, network and year: at the patient's first
+-- individual session of the year, which must fall inside the period.
+first_of_year as (
+    select network, patient_id, year(min(session_date)) as year, min(session_date) as first_date
+    from stg_sessions
+    where format = 'individuel'
+        and ($networks is null or list_contains($networks, network))
+        and session_date <= $date_to
+        and year(session_date) between year($date_from::date) and year($date_to::date)
+    group by network, patient_id, year(session_date)
+),
+
+admin_fee as (
+    select
+        f.year,
+        f.network,
+        'administratif' as category,
+        count(*) * any_value(t.amount_eur) as spent_eur
+    from first_of_year as f
+    join ref_tariffs as t
+        on t.item = 'admin_fee_per_patient_year'
+        and f.first_date >= t.valid_from
+        and (t.valid_to is null or f.first_date <= t.valid_to)
+    where f.first_date between $date_from and $date_to
+    group by all
+),
+
+spent as (
+    select year, network, budget_category as category, sum(fee_inami_eur) as spent_eur
+    from sessions_in
+    group by all
+    union all
+    select year, network, 'clairvision', sum(fee_inami_eur)
+    from clairvisions_in
+    group by all
+    union all
+    select year, network, category, spent_eur
+    from admin_fee
+),
+
+envelopes as (
+    select year, network, category, envelope_eur, capped
+    from budget
+    where year between year($date_from::date) and year($date_to::date)
+        and ($networks is null or list_contains($networks, network))
+),
+
+spent_by_line as (
+    select year, network, category, sum(spent_eur) as spent_eur
+    from spent
+    group by all
+),
+
+labels as (
+    select distinct category, label_fr from ref_budget_categories
+)
+
+select
+    coalesce(e.year, s.year) as year,
+    coalesce(e.network, s.network) as network,
+    coalesce(e.category, s.category) as category,
+    l.label_fr as category_label,
+    e.capped,
+    e.envelope_eur,
+    coalesce(s.spent_eur, 0)::decimal(14, 2) as spent_eur,
+    case when e.capped then 100.0 * coalesce(s.spent_eur, 0) / nullif(e.envelope_eur, 0) end as usage_pct
+from envelopes as e
+full join spent_by_line as s using (year, network, category)
+left join labels as l on l.category = coalesce(e.category, s.category)
+order by year, network, category
