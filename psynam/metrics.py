@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from functools import partial
+from typing import Callable
+
+import polars as pl
 
 from psynam import db
 from psynam.filters import Filters
@@ -29,16 +34,43 @@ def _number(value):
     return int(value)
 
 
-def headline(con, filters: Filters) -> dict:
+def runner(con) -> Callable[..., pl.DataFrame]:
+    """`run(name, **params)` over an open connection (the app passes its cached equivalent instead)."""
+    return partial(db.run, con)
+
+
+def activity(run, filters: Filters) -> dict:
+    return run("overview/activity_kpis", **filters.params()).row(0, named=True)
+
+
+def partners(run, filters: Filters) -> dict:
+    return run("overview/partner_kpis", **filters.params(*PARTNER_PARAMS)).row(0, named=True)
+
+
+def budget_lines(run, filters: Filters) -> pl.DataFrame:
+    return run("budget/budget_by_year", **filters.params(*BUDGET_PARAMS))
+
+
+def budget_usage_to_date(run, filters: Filters) -> tuple[int, float | None]:
+    """Usage of the capped lines of the period's last year, from 1 January to the period's end."""
+    year = filters.date_to.year
+    year_to_date = replace(filters, date_from=date(year, 1, 1))
+    lines = budget_lines(run, year_to_date).filter(pl.col("capped") & (pl.col("year") == year))
+    envelope = lines["envelope_eur"].sum()
+    if lines.is_empty() or not envelope:
+        return year, None
+    return year, 100.0 * float(lines["spent_eur"].sum()) / float(envelope)
+
+
+def headline(run, filters: Filters) -> dict:
     """The headline figures, keyed as the `metrics --json` contract says."""
-    activity = db.run(con, "overview/activity_kpis", **filters.params()).row(0, named=True)
-    partners = db.run(con, "overview/partner_kpis", **filters.params(*PARTNER_PARAMS)).row(0, named=True)
-    budget = db.run(con, "budget/budget_by_year", **filters.params(*BUDGET_PARAMS))
-    out = {key: _number(activity[key]) for key in COUNT_KEYS}
-    out["registered_partners"] = _number(partners["registered_partners"])
-    out["active_partners"] = _number(partners["active_partners"])
-    out["partners_outside_care_pct"] = _number(partners["partners_outside_care_pct"])
-    out.update({key: _number(activity[key]) for key in ACTIVITY_TAIL})
+    activity_row, partner_row = activity(run, filters), partners(run, filters)
+    budget = budget_lines(run, filters)
+    out = {key: _number(activity_row[key]) for key in COUNT_KEYS}
+    out["registered_partners"] = _number(partner_row["registered_partners"])
+    out["active_partners"] = _number(partner_row["active_partners"])
+    out["partners_outside_care_pct"] = _number(partner_row["partners_outside_care_pct"])
+    out.update({key: _number(activity_row[key]) for key in ACTIVITY_TAIL})
     out["budget"] = [
         {"year": row["year"], "network": row["network"], "category": row["category"],
          "envelope_eur": _number(row["envelope_eur"]), "spent_eur": _number(row["spent_eur"]),
@@ -61,7 +93,7 @@ def cli(args) -> int:
               file=sys.stderr)
         return 2
     con = db.connect(path, read_only=True)
-    figures = headline(con, filters)
+    figures = headline(runner(con), filters)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:

@@ -9,8 +9,12 @@ import pytest
 
 from psynam import ROOT, db
 from psynam.filters import Filters
-from psynam.metrics import headline
+from psynam.metrics import headline as _headline, runner
 from tests.queries.expected import BUDGET_2024, YEAR_2024, YEAR_2024_RSN
+
+def headline(con, filters):
+    return _headline(runner(con), filters)
+
 
 Y2024 = Filters(date(2024, 1, 1), date(2024, 12, 31))
 

@@ -1,0 +1,102 @@
+"""The catalogue of French interface text: page titles, filter labels, indicator names and definitions.
+
+Pages and charts take every user-facing word from here, so the interface speaks one French and a
+translation (Dutch for the Brussels partners) is one file away. Codes (`RSN`, `individuel`) stay in data;
+their labels come from the reference tables (sectors, settings, care levels) or from here.
+"""
+
+from __future__ import annotations
+
+APP_TITLE = "PSYNAM — tableau de bord"
+
+PAGES = {
+    "overview": "Vue d'ensemble",
+    "glossary": "Glossaire",
+}
+
+FILTERS = {
+    "title": "Filtres",
+    "period": "Période",
+    "period_help": "Du premier au dernier jour inclus. Les chiffres sont comparés à la période précédente de même durée.",
+    "period_incomplete": "Choisissez aussi la date de fin de la période.",
+    "networks": "Réseau",
+    "arrondissements": "Arrondissement",
+    "communes": "Commune",
+    "communes_help": "Commune où la séance a lieu (pour une vidéoconsultation : commune du patient).",
+    "care_levels": "Niveau de soins",
+    "care_levels_help": "Codage de la convention 2021 jusqu'au 31/03/2024, de la convention 2024 ensuite.",
+    "formats": "Format",
+    "settings": "Lieu",
+    "all": "Tous",
+    "reset": "Réinitialiser les filtres",
+    "share": "Le lien de la page reprend ces filtres : copiez-le pour partager la même vue.",
+}
+
+NETWORKS = {"RSN": "RSN (adultes)", "RSK": "RSK (enfants et adolescents)"}
+
+MESSAGES = {
+    "no_data": "Aucune séance ne correspond à ces filtres sur cette période. Élargissez la période ou retirez un filtre.",
+    "no_database": "La base de données est vide : importez un export d'activité.",
+    "building": "Première ouverture : construction de la base à partir de l'export d'exemple…",
+    "data_date": "Données jusqu'au {date}",
+    "compared_to": "Comparé au {prev_from} – {prev_to}",
+    "period": "Du {date_from} au {date_to}",
+    "not_applicable": "—",
+}
+
+# Indicator name, the one-line definition shown under charts and in the glossary (French), and the
+# decision taken where docs/indicators.md leaves a choice open.
+INDICATORS: dict[str, tuple[str, str]] = {
+    "sessions": ("Séances", "Séances (individuelles et de groupe) dont la date tombe dans la période, après filtres."),
+    "individual_sessions": ("Séances individuelles", "Séances au format individuel dans la période."),
+    "group_sessions": ("Séances de groupe", "Séances au format groupe (4 à 15 personnes, 2 heures) dans la période."),
+    "group_participations": ("Participations aux groupes", "Somme des participants des séances de groupe."),
+    "patients": ("Patients", "Patients distincts (identifiant pseudonymisé) ayant eu au moins une séance individuelle dans la période. Les participants aux groupes ne sont pas identifiés et ne sont pas comptés."),
+    "active_psychologists": ("Psychologues actifs", "Psychologues ayant presté au moins une séance ou une clairvision dans la période. Avec un filtre de niveau, de format ou de lieu, seules les séances comptent (une clairvision n'a ni niveau, ni format, ni lieu)."),
+    "clairvisions": ("Clairvisions", "Séances d'information sur un thème de santé mentale, comptées à part des séances de patients."),
+    "registered_partners": ("Partenaires inscrits", "Partenaires dont l'adhésion (de la date d'adhésion à la date de sortie) recouvre la période. Un partenaire des deux réseaux compte pour chacun. Les filtres de géographie portent sur la commune du partenaire ; les filtres de niveau, format et lieu ne s'appliquent pas."),
+    "active_partners": ("Partenaires actifs", "Partenaires inscrits ayant dans la période au moins une séance, une clairvision, une participation à une activité du réseau ou une convention tripartite en cours."),
+    "partners_outside_care_pct": ("Partenaires hors soins", "Part des partenaires inscrits dont le secteur est hors soins (le RSN publie 68 %)."),
+    "south_sessions_pct": ("Part du sud dans les séances", "Séances dont la commune est dans les arrondissements de Dinant ou Philippeville, rapportées aux séances dont la commune est dans la province. La commune d'une séance est celle où elle a lieu ; pour une vidéoconsultation, celle du patient."),
+    "south_population_pct": ("Part du sud dans la population", "Population des arrondissements de Dinant et Philippeville rapportée à celle de la province (Statbel, 1/1/2020 : 35,8 %)."),
+    "elderly_patients": ("Patients de 65 ans et plus", "Patients âgés de 65 ans ou plus lors de leur première séance individuelle de la période."),
+    "elderly_patients_pct": ("Part des patients de 65 ans et plus", "Patients de 65 ans et plus rapportés à l'ensemble des patients (65 ans et plus : environ 19 % de la population de la province)."),
+    "early_childhood_sessions": ("Séances petite enfance", "Séances avec un patient de 0 à 2 ans, ou étiquetées périnatalité ou petite enfance, ou chez un partenaire du secteur petite enfance (ONE, crèches, maternité)."),
+    "budget_usage_pct": ("Budget plafonné consommé", "Dépenses INAMI des lignes plafonnées de l'année de fin de période, du 1er janvier à la date de fin, rapportées à leurs enveloppes annuelles."),
+    "budget_spent": ("Dépensé", "Somme des montants INAMI par catégorie, plus le forfait administratif annuel (60 €) par patient distinct, réseau et année, compté à la première séance individuelle de l'année."),
+    "budget_usage": ("Consommation", "Dépensé rapporté à l'enveloppe annuelle, par réseau et catégorie. Les lignes sans plafond (outreaching, groupes et clairvisions depuis juin 2023) ne montrent que le dépensé."),
+    "budget_category": ("Catégorie budgétaire", "Groupe si la séance est en groupe ; sinon outreaching si elle a lieu chez un partenaire ; sinon individuel. Les clairvisions forment leur propre catégorie."),
+    "reach_per_1000": ("Patients pour 1 000 habitants", "Patients résidant dans la commune (selon la commune du patient) rapportés à sa population, × 1 000."),
+    "offer_per_10000": ("Séances pour 10 000 habitants", "Séances ayant lieu dans la commune rapportées à sa population, × 10 000."),
+    "coverage_index": ("Indice de couverture", "Portée d'une commune rapportée à celle de la province (1,0 = moyenne provinciale ; sous 0,5 : lacune)."),
+    "sessions_by_month": ("Séances par mois et par réseau", "Nombre de séances par mois, par réseau, après filtres. Les lignes verticales marquent le début de la convention (01/09/2021) et la nouvelle convention (01/04/2024)."),
+    "hors_province": ("Hors province", "Communes de résidence ou de séance hors des 38 communes de la province : montrées à part, jamais écartées en silence."),
+    "small_counts": ("Petits effectifs", "Tout nombre de personnes ou de séances de 1 à 4 est remplacé par « < 5 » dès qu'il quitte l'écran du coordinateur (téléchargements, rapports, mode public)."),
+}
+
+KPI_DELTA = {
+    "relative": "{sign}{value} % vs période précédente",
+    "points": "{sign}{value} pt vs période précédente",
+    "none": "pas de comparaison (période précédente vide)",
+}
+
+CHART = {
+    "month": "Mois",
+    "sessions": "Séances",
+    "network": "Réseau",
+    "no_data": "Pas de données pour ces filtres",
+}
+
+GLOSSARY_INTRO = (
+    "Chaque chiffre du tableau de bord a une seule définition, donnée ici. Les filtres (période, réseau, "
+    "arrondissement, commune, niveau de soins, format, lieu) restreignent les lignes avant tout comptage. "
+    "Une période va du premier au dernier jour inclus."
+)
+
+
+def indicator(key: str) -> str:
+    return INDICATORS[key][0]
+
+
+def definition(key: str) -> str:
+    return INDICATORS[key][1]

@@ -1,0 +1,83 @@
+"""AppTest over every page, on the tiny fixture database: no exception, KPIs match the definitions,
+filters change the figures, an empty selection gives a clear message."""
+
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from psynam import ROOT
+
+PAGES = ["pages/overview.py", "pages/glossary.py"]
+
+
+@pytest.fixture
+def app(tiny_db, monkeypatch):
+    monkeypatch.setenv("PSYNAM_DB", str(tiny_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_shows_the_definitions_figures(app):
+    app.date_input(key="periode").set_value((date(2024, 1, 1), date(2024, 12, 31))).run()
+    shown = metrics(app)
+    assert shown["Séances"] == "10"
+    assert shown["Patients"] == "5"
+    assert shown["Psychologues actifs"] == "4"
+    assert shown["Partenaires inscrits"] == "5"
+    assert shown["Part du sud dans les séances"] == "55,6\u00a0%"
+    assert shown["Part des patients de 65 ans et plus"] == "20,0\u00a0%"
+    assert shown["Séances petite enfance"] == "4"
+    # capped lines of 2024: (332 + 180 + 249 + 120) / (1000 + 300 + 500 + 200) = 44.05 %
+    assert shown["Budget plafonné consommé"] == "44,0\u00a0%"
+    assert any("01/01/2024" in c.value and "31/12/2024" in c.value for c in app.caption)
+
+
+def test_changing_a_filter_changes_a_kpi(app):
+    app.date_input(key="periode").set_value((date(2024, 1, 1), date(2024, 12, 31))).run()
+    app.multiselect(key="reseau").set_value(["RSN"]).run()
+    assert not app.exception
+    assert metrics(app)["Séances"] == "6"
+    app.multiselect(key="reseau").set_value([]).run()
+    app.multiselect(key="commune").set_value(["93056"]).run()
+    assert metrics(app)["Séances"] == "3"
+
+
+def test_arrondissement_narrows_the_commune_choices(app):
+    app.multiselect(key="arrondissement").set_value(["Philippeville"]).run()
+    options = app.multiselect(key="commune").options
+    assert "Philippeville" in options and "Namur" not in options
+
+
+def test_empty_selection_shows_a_message_not_an_error(app):
+    app.date_input(key="periode").set_value((date(2022, 1, 1), date(2022, 1, 31))).run()
+    assert not app.exception
+    assert any("Aucune séance" in i.value for i in app.info)
+    assert not app.metric
+
+
+def test_previous_period_delta_is_shown(app):
+    app.date_input(key="periode").set_value((date(2024, 1, 1), date(2024, 12, 31))).run()
+    sessions = next(m for m in app.metric if m.label == "Séances")
+    assert sessions.delta.startswith("+900,0")  # 1 session in the previous 366 days (S11)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders(app, page):
+    app.switch_page(page).run()
+    assert not app.exception
+    assert app.title[0].value
+
+
+def test_glossary_lists_every_indicator(app):
+    from psynam import labels
+    app.switch_page("pages/glossary.py").run()
+    text = "\n".join(m.value for m in app.markdown)
+    for name, _ in labels.INDICATORS.values():
+        assert name in text
