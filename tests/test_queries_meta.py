@@ -31,8 +31,8 @@ def test_staging_scripts_apply_to_an_empty_database():
     con = duckdb.connect()
     db.init_schema(con)
     db.init_schema(con)  # idempotent
-    assert con.sql("select count(*) from stg_sessions").fetchone() == (0,)
-    assert con.sql("select count(*) from ref_communes").fetchone() == (38,)
+    assert con.sql("select count(*) from stg_sessions").fetchall() == [(0,)]
+    assert con.sql("select count(*) from ref_communes").fetchall() == [(38,)]
 
 
 def test_every_declared_parameter_is_documented():
