@@ -4,6 +4,14 @@ import streamlit as st
 
 from psynam import formatting as fmt, labels, metrics, reference, ui
 from psynam.charts import monthly_by_network
+from psynam.export import Column
+from psynam.privacy import Spec
+
+MONTHLY_COLUMNS = [Column("month", labels.CHART["month"], "month"), Column("network", labels.CHART["network"]),
+                   Column("sessions", labels.CHART["sessions"], "int"),
+                   Column("individual_sessions", labels.indicator("individual_sessions"), "int"),
+                   Column("group_sessions", labels.indicator("group_sessions"), "int")]
+MONTHLY_SPEC = Spec(dimensions=("month", "network"), counts=("sessions", "individual_sessions", "group_sessions"))
 
 filters = st.session_state.get("filters")
 st.title(labels.PAGES["overview"])
@@ -48,8 +56,10 @@ st.markdown(
     f"**{labels.indicator('group_sessions')}** : {fmt.integer(now['group_sessions'])}"
 )
 
-st.subheader(labels.indicator("sessions_by_month"))
 monthly = ui.frame("overview/sessions_by_month", **filters.params())
-fig = monthly_by_network(monthly, reference.frame("ref_milestones"), period=(filters.date_from, filters.date_to))
-st.plotly_chart(fig, key="overview_sessions_by_month", config={"displaylogo": False, "locale": "fr"})
-st.caption(labels.definition("sessions_by_month"))
+milestones = reference.frame("ref_milestones")
+ui.chart_block(
+    "overview_sessions_by_month",
+    lambda frame: monthly_by_network(frame, milestones, period=(filters.date_from, filters.date_to)),
+    monthly, MONTHLY_COLUMNS, MONTHLY_SPEC, title=labels.indicator("sessions_by_month"),
+    definition=labels.definition("sessions_by_month"), filters=filters)

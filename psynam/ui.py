@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
-from psynam import db, formatting as fmt, labels, reference
+from psynam import db, export, formatting as fmt, labels, privacy, reference
 from psynam.build import ensure_database
 from psynam.filters import Filters
 
@@ -145,6 +145,78 @@ def kpi(column, key: str, now, before, *, kind: str = "count", help_extra: str |
     """One KPI card: French label, Belgian-formatted value, change against the previous period, and the
     indicator's definition as its help tooltip. kind: count (relative change) or pct (change in points)."""
     text = value_text or (fmt.percent(now) if kind == "pct" else fmt.integer(now))
+    if public_mode() and kind == "count" and now is not None and 0 < now < privacy.DEFAULT_THRESHOLD:
+        text, before = privacy.primary_mark(), None
     help_text = labels.definition(key) + (f"\n\n{help_extra}" if help_extra else "")
     column.metric(labels.indicator(key), text, delta=_delta(now, before, "points" if kind == "pct" else "relative"),
                   help=help_text, border=True)
+
+
+# ---- charts with their definition and downloads --------------------------------------------------
+
+def public_mode() -> bool:
+    """The meeting mode: everything on screen is suppressed as if it left the coordinator's screen."""
+    return bool(st.session_state.get("public"))
+
+
+def public_toggle() -> None:
+    st.sidebar.toggle(labels.FILTERS["public"], key="public", bind="query-params", help=labels.FILTERS["public_help"])
+
+
+def chart_block(key: str, build, data: pl.DataFrame, columns: list[export.Column], spec: privacy.Spec, *,
+                title: str, definition: str, filters: Filters, **chart_kwargs):
+    """A chart under its title, its one-line definition, and its downloads (CSV, Excel with the
+    definition sheet, PNG, SVG). `build(frame)` makes the figure: from the exact frame on the coordinator's
+    screen, from the suppressed one (hidden cells empty) in public mode and in every image download.
+    Returns the chart's selection state when `on_select` is passed in chart_kwargs."""
+    published = privacy.suppress(export.frame_for_export(data, columns), spec)
+    shown = published.frame if public_mode() else data
+    st.subheader(title)
+    if data.is_empty():
+        st.info(labels.MESSAGES["no_data"])
+        return None
+    state = st.plotly_chart(build(shown), key=key, config={"displaylogo": False}, **chart_kwargs)
+    st.caption(definition)
+    stem = export.file_stem(title, filters.date_from, filters.date_to)
+    notes = download_notes(title, definition, filters)
+    cols = st.columns([1, 1, 1, 1, 6])
+    cols[0].download_button("CSV", export.to_csv(published, columns), f"{stem}.csv", "text/csv",
+                            key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+    cols[1].download_button("Excel", export.to_xlsx([(title, published, columns)], notes), f"{stem}.xlsx",
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
+    image_fig = build(published.frame)
+    cols[2].download_button("PNG", lambda: export.image(image_fig, "png"), f"{stem}.png", "image/png",
+                            key=f"{key}_png", icon=":material/image:", on_click="ignore")
+    cols[3].download_button("SVG", lambda: export.image(image_fig, "svg"), f"{stem}.svg", "image/svg+xml",
+                            key=f"{key}_svg", icon=":material/image:", on_click="ignore")
+    return state
+
+
+def download_notes(title: str, definition: str, filters: Filters) -> list[tuple[str, str]]:
+    """The definition sheet of a download: what the figure is, for which filters, from which data."""
+    bounds = frame("filters/data_bounds").row(0, named=True)
+    return [
+        (labels.EXPORT["chart"], title),
+        (labels.EXPORT["definition"], definition),
+        (labels.EXPORT["filters"], describe_filters(filters)),
+        (labels.EXPORT["data_date"], fmt.day(bounds["last_date"])),
+        (labels.EXPORT["suppression"], labels.definition("small_counts")),
+        (labels.EXPORT["sources"], labels.EXPORT["sources_text"]),
+    ]
+
+
+def describe_filters(filters: Filters) -> str:
+    names = dict(zip(*frame("filters/communes").select("nis", "name_fr").to_dict(as_series=False).values()))
+    parts = [labels.MESSAGES["period"].format(date_from=fmt.day(filters.date_from), date_to=fmt.day(filters.date_to))]
+    chosen = {
+        "networks": [labels.NETWORKS.get(n, n) for n in filters.networks],
+        "arrondissements": list(filters.arrondissements),
+        "communes": [names.get(c, c) for c in filters.communes],
+        "care_levels": list(filters.care_levels),
+        "formats": list(filters.formats),
+        "settings": list(filters.settings),
+    }
+    for field_name, values in chosen.items():
+        parts.append(f"{labels.FILTERS[field_name]} : {', '.join(values) if values else labels.FILTERS['all'].lower()}")
+    return " · ".join(parts)

@@ -3,21 +3,14 @@ filters change the figures, an empty selection gives a clear message."""
 
 from datetime import date
 
-import pytest
-from streamlit.testing.v1 import AppTest
+import io
 
-from psynam import ROOT
+import openpyxl
+import pytest
+
+from tests.pages.conftest import download, read_csv
 
 PAGES = ["pages/overview.py", "pages/glossary.py"]
-
-
-@pytest.fixture
-def app(tiny_db, monkeypatch):
-    monkeypatch.setenv("PSYNAM_DB", str(tiny_db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
 
 
 def metrics(at) -> dict[str, str]:
@@ -81,3 +74,28 @@ def test_glossary_lists_every_indicator(app):
     text = "\n".join(m.value for m in app.markdown)
     for name, _ in labels.INDICATORS.values():
         assert name in text
+
+
+def test_monthly_download_is_suppressed_and_matches_the_chart(app, downloads):
+    app.date_input(key="periode").set_value((date(2024, 1, 1), date(2024, 12, 31))).run()
+    rows = read_csv(download(app, downloads, "overview_sessions_by_month_csv"))
+    assert list(rows[0]) == ["Mois", "Réseau", "Séances", "Séances individuelles", "Séances de groupe"]
+    assert {r["Mois"] for r in rows} >= {"01/2024", "12/2024"}
+    # every monthly count in the tiny fixture is 1 or 2: nothing under 5 may leave the screen
+    assert all(r["Séances"] in ("< 5", "masqué") for r in rows)
+    # the chart on the coordinator's screen keeps the exact figures
+    chart = app.get("plotly_chart")[0]
+    assert '"y":[' in chart.proto.spec.replace(" ", "")
+    book = openpyxl.load_workbook(io.BytesIO(download(app, downloads, "overview_sessions_by_month_xlsx")))
+    assert book.sheetnames[-1] == "Définitions"
+    sheet = book[book.sheetnames[0]]
+    assert [c.value for c in sheet[1]][:3] == ["Mois", "Réseau", "Séances"]
+    assert {sheet.cell(r, 3).value for r in range(2, sheet.max_row + 1)} <= {"< 5", "masqué"}
+
+
+def test_public_mode_hides_small_counts_on_screen(app):
+    app.date_input(key="periode").set_value((date(2024, 1, 1), date(2024, 12, 31))).run()
+    app.multiselect(key="commune").set_value(["93056"]).run()
+    assert {m.label: m.value for m in app.metric}["Séances"] == "3"
+    app.toggle(key="public").set_value(True).run()
+    assert {m.label: m.value for m in app.metric}["Séances"] == "< 5"

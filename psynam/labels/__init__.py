@@ -9,7 +9,7 @@ from __future__ import annotations
 
 APP_TITLE = "PSYNAM — tableau de bord"
 
-PAGES = {
+PAGES = {  # the mission pages add theirs from psynam/labels/<area>.py
     "overview": "Vue d'ensemble",
     "glossary": "Glossaire",
 }
@@ -30,6 +30,18 @@ FILTERS = {
     "all": "Tous",
     "reset": "Réinitialiser les filtres",
     "share": "Le lien de la page reprend ces filtres : copiez-le pour partager la même vue.",
+    "public": "Mode public (réunion)",
+    "public_help": "Masque les petits effectifs (1 à 4) à l'écran comme dans les téléchargements, pour une projection en comité.",
+}
+
+EXPORT = {
+    "chart": "Graphique",
+    "definition": "Définition",
+    "filters": "Filtres",
+    "data_date": "Données jusqu'au",
+    "suppression": "Petits effectifs",
+    "sources": "Sources",
+    "sources_text": "Exports d'activité PSYNAM (RSN, RSK) ; population : Statbel, 1/1/2020.",
 }
 
 NETWORKS = {"RSN": "RSN (adultes)", "RSK": "RSK (enfants et adolescents)"}
@@ -100,3 +112,13 @@ def indicator(key: str) -> str:
 
 def definition(key: str) -> str:
     return INDICATORS[key][1]
+
+
+# ---- area catalogues -------------------------------------------------------------------------------
+# Each mission page keeps its words in psynam/labels/<area>.py (PAGE, TEXT, INDICATORS); they join the one
+# catalogue here, so the glossary lists every indicator and no page carries French literals.
+from psynam.labels import budget, partners, priorities, south  # noqa: E402
+
+for _area in (partners, south, priorities, budget):
+    PAGES.update(_area.PAGE)
+    INDICATORS.update(_area.INDICATORS)
