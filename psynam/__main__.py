@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default=None)
     p.add_argument("--accept-valid", action="store_true",
                    help="import the valid rows even when some rows are rejected (default: all or nothing)")
+    p.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
 
     p = sub.add_parser("metrics", help="print the headline figures of a period")
     p.add_argument("--from", dest="date_from", required=True)

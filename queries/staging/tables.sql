@@ -95,5 +95,5 @@ create table if not exists imports (
     import_id   integer primary key default nextval('import_id_seq'),
     imported_at timestamp not null,
     sources     varchar not null,              -- JSON list of {file, sha256}
-    summary     varchar not null               -- JSON {table: {inserted, updated, unchanged, rejected}}
+    summary     varchar not null               -- JSON {tables: {t: {read, inserted, updated, unchanged, rejected}}, accept_valid, errors, warnings}
 );

@@ -1,0 +1,79 @@
+"""Writing checked rows into the canonical tables: stage, compare, update, insert — all set-based.
+
+Rows are keyed as in tables.py; a row equal to the stored one is left alone (unchanged), a different
+one is updated, a new key is inserted. Only the columns the export holds are compared and written, so
+a monthly export without an optional column does not erase it. The SQL is built here rather than kept
+in queries/ because it is the same four statements for seven tables; every identifier placed into it
+comes from the fixed column lists of tables.py (house rule 4), every value is bound.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+
+from psynam.ingest.report import TableCounts
+from psynam.ingest.tables import TABLES
+from psynam.ingest.validate import Checked
+
+STAGE, FRAME = "_ingest_stage", "_ingest_frame"
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    rows = con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where schema_name = 'main' and table_name = $t and database_name = current_database()",
+        {"t": table}).fetchall()
+    return dict(rows)
+
+
+def merge(con: duckdb.DuckDBPyConnection, checked: Checked, counts: TableCounts) -> None:
+    """Upsert the valid rows of one table; fill counts.inserted/updated/unchanged."""
+    spec = TABLES[checked.table]
+    assert checked.table in TABLES and set(checked.columns) <= set(spec.column_names)
+    if checked.frame.height == 0:
+        return
+    types = column_types(con, checked.table)
+    if set(spec.column_names) != set(types):
+        raise RuntimeError(f"table {checked.table}: columns {sorted(types)} differ from the importer's "
+                           f"{sorted(spec.column_names)}")
+    columns, keys = checked.columns, spec.key
+    values = [c for c in columns if c not in keys]
+    t, s = _q(checked.table), STAGE
+    on = " and ".join(f"t.{_q(k)} = s.{_q(k)}" for k in keys)
+    changed = " or ".join(f"s.{_q(c)} is distinct from t.{_q(c)}" for c in values) or "false"
+
+    con.register(FRAME, checked.frame.select(columns).to_arrow())
+    try:
+        con.execute(f"create or replace temp table {s} as select "
+                    + ", ".join(f"cast({_q(c)} as {types[c]}) as {_q(c)}" for c in columns) + f" from {FRAME}")
+    finally:
+        con.unregister(FRAME)
+    inserted, updated, unchanged = con.execute(
+        f"select count(*) filter (where t.{_q(keys[0])} is null), "
+        f"count(*) filter (where t.{_q(keys[0])} is not null and ({changed})), "
+        f"count(*) filter (where t.{_q(keys[0])} is not null and not ({changed})) "
+        f"from {s} s left join {t} t on {on}").fetchall()[0]
+    if updated:
+        con.execute(f"update {t} as t set " + ", ".join(f"{_q(c)} = s.{_q(c)}" for c in values)
+                    + f" from {s} s where {on} and ({changed})")
+    if inserted:
+        cols = ", ".join(_q(c) for c in columns)
+        con.execute(f"insert into {t} ({cols}) select {cols} from {s} s "
+                    f"where not exists (select 1 from {t} t where {on})")
+    con.execute(f"drop table {s}")
+    counts.inserted, counts.updated, counts.unchanged = inserted, updated, unchanged
+
+
+def record_import(con: duckdb.DuckDBPyConnection, sources: list[dict], summary: dict) -> int:
+    """Add a line to the `imports` log; returns its import_id."""
+    return con.execute(
+        "insert into imports (imported_at, sources, summary) values ($at, $sources, $summary) returning import_id",
+        {"at": dt.datetime.now().replace(microsecond=0), "sources": json.dumps(sources, ensure_ascii=False),
+         "summary": json.dumps(summary, ensure_ascii=False)}).fetchall()[0][0]
