@@ -24,6 +24,13 @@ def main(argv: list[str] | None = None) -> int:
                    help="import the valid rows even when some rows are rejected (default: all or nothing)")
     p.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
 
+    p = sub.add_parser("history", help="list the imports recorded in the database")
+    p.add_argument("--db", default=None)
+
+    p = sub.add_parser("undo", help="take back one import: restore exactly the rows it inserted or changed")
+    p.add_argument("import_id", type=int)
+    p.add_argument("--db", default=None)
+
     p = sub.add_parser("metrics", help="print the headline figures of a period")
     p.add_argument("--from", dest="date_from", required=True)
     p.add_argument("--to", dest="date_to", required=True)
@@ -42,6 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         from psynam.ingest import cli as import_cli
         return import_cli(args)
+    if args.command == "history":
+        from psynam.ingest import history_cli
+        return history_cli(args)
+    if args.command == "undo":
+        from psynam.ingest import undo_cli
+        return undo_cli(args)
     if args.command == "metrics":
         from psynam.metrics import cli as metrics_cli
         return metrics_cli(args)
