@@ -68,10 +68,12 @@ FILTER_KEYS = {
 
 
 def _default_period(last: date) -> tuple[date, date]:
-    """The last twelve whole months of data (ending with the month of the last session)."""
-    end = (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    start = (end.replace(day=1) - timedelta(days=335)).replace(day=1)
-    return start, end
+    """The last twelve whole months of data: ending with the last session's month if that month is
+    complete, else with the month before (a partial month would bias the comparison)."""
+    month_end = (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    end = month_end if last == month_end else last.replace(day=1) - timedelta(days=1)
+    months = end.year * 12 + end.month - 1 - 11
+    return date(months // 12, months % 12 + 1, 1), end
 
 
 def filter_bar() -> Filters | None:
@@ -95,15 +97,15 @@ def filter_bar() -> Filters | None:
     period = side.date_input(
         labels.FILTERS["period"], value=_default_period(last), min_value=date(2021, 9, 1), max_value=max_day,
         format="DD/MM/YYYY", key="periode", bind="query-params", help=labels.FILTERS["period_help"])
+    networks = side.multiselect(labels.FILTERS["networks"], list(labels.NETWORKS), format_func=labels.NETWORKS.get,
+                                key="reseau", bind="query-params", placeholder=labels.FILTERS["all"])
     selected_arr = side.multiselect(
         labels.FILTERS["arrondissements"], sorted(communes["arrondissement"].unique()),
         key="arrondissement", bind="query-params", placeholder=labels.FILTERS["all"])
     commune_options = communes.filter(
         pl.col("arrondissement").is_in(selected_arr) if selected_arr else pl.lit(True))["nis"].to_list()
     values = {
-        "networks": side.multiselect(labels.FILTERS["networks"], list(labels.NETWORKS),
-                                     format_func=labels.NETWORKS.get, key="reseau", bind="query-params",
-                                     placeholder=labels.FILTERS["all"]),
+        "networks": networks,
         "arrondissements": selected_arr,
         "communes": side.multiselect(labels.FILTERS["communes"], commune_options, format_func=names.get,
                                      key="commune", bind="query-params", placeholder=labels.FILTERS["all"],
