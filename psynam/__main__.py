@@ -42,6 +42,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default=None)
     p.add_argument("--force", action="store_true", help="rebuild even if the database exists")
 
+    p = sub.add_parser("bench", help="benchmark import, queries and page renders at several sizes")
+    p.add_argument("--sessions", default="100000,1000000", help="comma-separated sizes, e.g. 100000,1000000,10000000")
+    p.add_argument("--runs", type=int, default=5, help="timed runs per measure (median reported)")
+    p.add_argument("--workdir", default=None, help="where to write the generated exports and databases")
+
+    p = sub.add_parser("load", help="concurrent app sessions over WebSocket on loopback, during an import")
+    p.add_argument("--sessions", type=int, default=30, help="concurrent app sessions")
+    p.add_argument("--duration", type=float, default=60.0, help="seconds of load (bounded)")
+    p.add_argument("--db", default=None)
+
     args = parser.parse_args(argv)
     if args.command == "sample":
         from psynam.sample import cli as sample_cli
@@ -58,6 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "metrics":
         from psynam.metrics import cli as metrics_cli
         return metrics_cli(args)
+    if args.command == "bench":
+        from psynam.perf.bench import cli as bench_cli
+        return bench_cli(args)
+    if args.command == "load":
+        from psynam.perf.load import cli as load_cli
+        return load_cli(args)
     if args.command == "build":
         from psynam.build import cli as build_cli
         return build_cli(args)
