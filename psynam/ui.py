@@ -7,7 +7,9 @@ the database file's version, so an import (a new file version) invalidates every
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Callable
 
 import polars as pl
 import streamlit as st
@@ -177,6 +179,7 @@ def chart_block(key: str, build, data: pl.DataFrame, columns: list[export.Column
     if data.is_empty():
         st.info(labels.MESSAGES["no_data"])
         return None
+    current_charts().append(ChartRecord(key, title, definition, build, published, columns))
     state = st.plotly_chart(build(shown), key=key, config={"displaylogo": False}, **chart_kwargs)
     st.caption(definition)
     stem = export.file_stem(title, filters.date_from, filters.date_to)
@@ -193,6 +196,27 @@ def chart_block(key: str, build, data: pl.DataFrame, columns: list[export.Column
     cols[3].download_button("SVG", lambda: export.image(image_fig, "svg"), f"{stem}.svg", "image/svg+xml",
                             key=f"{key}_svg", icon=":material/image:", on_click="ignore")
     return state
+
+
+@dataclass(frozen=True)
+class ChartRecord:
+    """A chart drawn in this run, as the export pack and the report need it (suppressed data only)."""
+
+    key: str
+    title: str
+    definition: str
+    build: Callable[[pl.DataFrame], object]
+    published: privacy.Published
+    columns: list[export.Column]
+
+
+def current_charts() -> list[ChartRecord]:
+    """The charts the current page drew in this run, in order (reset by app.py before each page run)."""
+    return st.session_state.setdefault("_charts_this_run", [])
+
+
+def reset_charts() -> None:
+    st.session_state["_charts_this_run"] = []
 
 
 def download_notes(title: str, definition: str, filters: Filters) -> list[tuple[str, str]]:
