@@ -42,6 +42,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default=None)
     p.add_argument("--force", action="store_true", help="rebuild even if the database exists")
 
+    p = sub.add_parser("report", help="the steering-committee report (HTML, PDF or Excel)")
+    p.add_argument("--from", dest="date_from", required=True)
+    p.add_argument("--to", dest="date_to", required=True)
+    p.add_argument("--network", choices=["RSN", "RSK"], default=None)
+    p.add_argument("--db", default=None)
+    p.add_argument("--format", choices=["html", "pdf", "xlsx"], default="html")
+    p.add_argument("--out", required=True)
+    p.add_argument("--threshold", type=int, default=None, help="small-count threshold (default 5)")
+
     p = sub.add_parser("bench", help="benchmark import, queries and page renders at several sizes")
     p.add_argument("--sessions", default="100000,1000000", help="comma-separated sizes, e.g. 100000,1000000,10000000")
     p.add_argument("--runs", type=int, default=5, help="timed runs per measure (median reported)")
@@ -68,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "metrics":
         from psynam.metrics import cli as metrics_cli
         return metrics_cli(args)
+    if args.command == "report":
+        from psynam.report import cli as report_cli
+        return report_cli(args)
     if args.command == "bench":
         from psynam.perf.bench import cli as bench_cli
         return bench_cli(args)
