@@ -7,12 +7,15 @@ from psynam import labels, ui
 st.set_page_config(page_title=labels.APP_TITLE, page_icon=":material/psychology:", layout="wide")
 ui.prepare_database()
 
-pages = [
-    st.Page("pages/overview.py", title=labels.PAGES["overview"], icon=":material/dashboard:",
-            url_path="vue-d-ensemble", default=True),
-    st.Page("pages/glossary.py", title=labels.PAGES["glossary"], icon=":material/menu_book:",
-            url_path="glossaire"),
+PAGES = [  # (file, key in labels.PAGES, url path, icon)
+    ("pages/overview.py", "overview", "vue-d-ensemble", ":material/dashboard:"),
+    ("pages/glossary.py", "glossary", "glossaire", ":material/menu_book:"),
 ]
-page = st.navigation(pages)
+page = st.navigation([
+    st.Page(file, title=labels.PAGES[key], url_path=path, icon=icon, default=(key == "overview"))
+    for file, key, path, icon in PAGES
+])
 st.session_state["filters"] = ui.filter_bar()
+ui.public_toggle()
+ui.reset_charts()
 page.run()
