@@ -9,6 +9,7 @@ ui.prepare_database()
 
 PAGES = [  # (file, key in labels.PAGES, url path, icon)
     ("pages/overview.py", "overview", "vue-d-ensemble", ":material/dashboard:"),
+    ("pages/south.py", "south", "sud", ":material/map:"),
     ("pages/glossary.py", "glossary", "glossaire", ":material/menu_book:"),
 ]
 page = st.navigation([

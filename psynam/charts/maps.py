@@ -1,0 +1,256 @@
+"""The south page's map of the 38 communes, coloured by one indicator: an equal-tile map from the reference
+centroids by default, the real commune boundaries when a GeoJSON is configured (psynam.geo).
+
+Both are pure builders (frame -> Figure) that work offline; every commune carries its NIS code as
+`customdata[0]`, so a click on it can be turned back into a commune (`clicked_nis`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import polars as pl
+
+from psynam import formatting as fmt, geo, labels
+from psynam.charts import FONT, PALETTE, base_layout, empty
+from psynam.labels import south as words
+
+SEQUENTIAL = [[0.0, "#f1f7fb"], [0.35, "#a9cfe0"], [0.7, "#3f8fb8"], [1.0, "#123f5e"]]
+# Coverage index: red below the province average, neutral at 1.0, blue above; 0.5 (a gap) is mid-red.
+DIVERGING = [[0.0, "#a4161a"], [0.25, "#e5989b"], [0.5, "#f8f9fa"], [0.75, "#8ab6d6"], [1.0, "#1f5f8b"]]
+COVERAGE_RANGE = (0.0, 2.0)
+NO_VALUE = "#dee2e6"
+ARRONDISSEMENT_LINES = {"Namur": "#343a40", "Dinant": "#6a4c93", "Philippeville": "#9c6644"}
+FADED = 0.28  # opacity of communes outside the shared geography filter
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str          # the value of the page's indicator control (and of ?south_indicator= in links)
+    column: str       # the frame column that colours the map
+    glossary: str     # key of its name and definition in labels.INDICATORS
+    short: str        # key of its short label in labels.south.TEXT
+    decimals: int = 1
+
+
+INDICATORS = {
+    "reach": Indicator("reach", "reach_per_1000", "reach_per_1000", "indicator_reach", 1),
+    "offer": Indicator("offer", "offer_per_10000", "offer_per_10000", "indicator_offer", 1),
+    "coverage": Indicator("coverage", "coverage_index", "coverage_index", "indicator_coverage", 2),
+    "partners": Indicator("partners", "partners_per_10000", "partners_per_10000", "indicator_partners", 1),
+}
+DEFAULT_INDICATOR = "reach"
+
+
+def indicator(key: str | None) -> Indicator:
+    return INDICATORS.get(key or DEFAULT_INDICATOR, INDICATORS[DEFAULT_INDICATOR])
+
+
+def value_text(value, decimals: int) -> str:
+    """A map value as shown in hovers: Belgian decimals, `masqué` for a suppressed cell."""
+    return words.TEXT["hidden"] if value is None else fmt.decimal(value, decimals)
+
+
+def _count_text(value) -> str:
+    return words.TEXT["hidden"] if value is None else fmt.integer(value)
+
+
+def _colour_axis(ind: Indicator, values: list) -> dict:
+    if ind.key == "coverage":
+        low, high = COVERAGE_RANGE
+        return {"colorscale": DIVERGING, "cmin": low, "cmax": high,
+                "colorbar": {"title": {"text": labels.indicator(ind.glossary), "side": "right"},
+                             "tickvals": [0, 0.5, 1, 1.5, 2], "ticktext": ["0", "0,5", "1", "1,5", "≥ 2"],
+                             "thickness": 14, "len": 0.8}}
+    known = [v for v in values if v is not None]
+    return {"colorscale": SEQUENTIAL, "cmin": 0, "cmax": max(known) if known and max(known) > 0 else 1,
+            "colorbar": {"title": {"text": words.TEXT[ind.short], "side": "right"}, "tickformat": ",.1f",
+                         "thickness": 14, "len": 0.8}}
+
+
+def _hover_data(frame: pl.DataFrame, ind: Indicator) -> list[list]:
+    return [
+        [row["nis"], row["name_fr"], row["arrondissement"], value_text(row[ind.column], ind.decimals),
+         _count_text(row.get("patients")), _count_text(row.get("sessions")), _count_text(row.get("active_partners"))]
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+def _hovertemplate(ind: Indicator) -> str:
+    return (f"<b>%{{customdata[1]}}</b><br>{words.TEXT['arrondissement']} : %{{customdata[2]}}<br>"
+            f"{labels.indicator(ind.glossary)} : %{{customdata[3]}}<br>"
+            f"{words.TEXT['patients']} : %{{customdata[4]}} · {words.TEXT['sessions']} : %{{customdata[5]}} · "
+            f"{words.TEXT['active_partners']} : %{{customdata[6]}}<extra></extra>")
+
+
+def _legend_lines(fig: go.Figure, arrondissements: list[str], lines: dict[str, tuple[list, list]], *, on_geo: bool):
+    for arr in arrondissements:
+        xs, ys = lines.get(arr, ([], []))
+        style = {"color": ARRONDISSEMENT_LINES.get(arr, PALETTE["milestone"]), "width": 3}
+        trace = (go.Scattergeo(lon=xs, lat=ys, mode="lines", line=style, name=arr, hoverinfo="skip")
+                 if on_geo else go.Scatter(x=xs, y=ys, mode="lines", line=style, name=arr, hoverinfo="skip"))
+        fig.add_trace(trace)
+
+
+# ---- tiles ---------------------------------------------------------------------------------------------
+
+def _inset_outlines(placed: pl.DataFrame, inset: float = 0.07) -> dict[str, tuple[list, list]]:
+    """Each arrondissement's outline on the tile grid, drawn just inside its tiles so that two neighbouring
+    arrondissements show two parallel lines in their own colours."""
+    where = {(c, r): a for c, r, a in zip(placed["col"], placed["row"], placed["arrondissement"])}
+    out: dict[str, tuple[list, list]] = {}
+    for (c, r), arr in sorted(where.items()):
+        xs, ys = out.setdefault(arr, ([], []))
+        for n in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+            if where.get((c + n[0], r + n[1])) == arr:
+                continue
+            ends = []
+            for d in ((n[1], n[0]), (-n[1], -n[0])):
+                along = where.get((c + d[0], r + d[1])) == arr
+                diagonal = where.get((c + d[0] + n[0], r + d[1] + n[1])) == arr
+                reach = 0.5 - inset if not along else 0.5 + inset if diagonal else 0.5
+                ends.append((c + n[0] * (0.5 - inset) + d[0] * reach, r + n[1] * (0.5 - inset) + d[1] * reach))
+            xs += [ends[0][0], ends[1][0], None]
+            ys += [ends[0][1], ends[1][1], None]
+    return out
+
+
+def _grid(placed: pl.DataFrame, values: dict[str, object], width: int, height: int) -> list[list]:
+    z = [[None] * width for _ in range(height)]
+    for nis, c, r in zip(placed["nis"], placed["col"], placed["row"]):
+        z[r][c] = values.get(nis)
+    return z
+
+
+def tile_map(frame: pl.DataFrame, communes: pl.DataFrame, indicator_key: str, *,
+             selected: set[str] | None = None, focus: str | None = None, height: int = 620) -> go.Figure:
+    """One equal square per commune (psynam.geo.tiles), coloured by the indicator; communes outside
+    `selected` faded; the focused commune outlined; arrondissements outlined in their own colour."""
+    if frame.is_empty():
+        return empty()
+    ind = indicator(indicator_key)
+    placed = geo.tiles(communes).join(frame.drop([c for c in ("name_fr", "arrondissement") if c in frame.columns]),
+                                      on="nis", how="left")
+    width, rows = int(placed["col"].max()) + 1, int(placed["row"].max()) + 1
+    values = dict(zip(placed["nis"], placed[ind.column]))
+    inside = {n for n in placed["nis"] if selected is None or n in selected}
+    axis = _colour_axis(ind, [values[n] for n in inside])
+    labels_grid = [[t or "" for t in line] for line in _grid(placed, dict(zip(placed["nis"], placed["short_name"])),
+                                                             width, rows)]
+    common = {"x": list(range(width)), "y": list(range(rows)), "xgap": 3, "ygap": 3, "hoverinfo": "skip",
+              "text": labels_grid, "texttemplate": "%{text}", "textfont": {"size": 10, "family": FONT}}
+    fig = go.Figure()
+    # Every tile in grey first: a commune without a value (no population data, suppressed) stays visible.
+    fig.add_trace(go.Heatmap(z=_grid(placed, {n: 0 for n in placed["nis"]}, width, rows),
+                             colorscale=[[0, NO_VALUE], [1, NO_VALUE]], showscale=False, **common))
+    faded = {n: v for n, v in values.items() if n not in inside}
+    if faded:
+        fig.add_trace(go.Heatmap(z=_grid(placed, faded, width, rows), zmin=axis["cmin"], zmax=axis["cmax"],
+                                 colorscale=axis["colorscale"], showscale=False, opacity=FADED, **common))
+    fig.add_trace(go.Heatmap(z=_grid(placed, {n: values[n] for n in inside}, width, rows), zmin=axis["cmin"],
+                             zmax=axis["cmax"], colorscale=axis["colorscale"], colorbar=axis["colorbar"],
+                             name=labels.indicator(ind.glossary), **common))
+    _legend_lines(fig, sorted(placed["arrondissement"].unique()), _inset_outlines(placed), on_geo=False)
+    # The clickable layer: an invisible square marker on each tile carries the hover and the NIS code.
+    fig.add_trace(go.Scatter(
+        x=placed["col"].to_list(), y=placed["row"].to_list(), mode="markers", showlegend=False,
+        marker={"symbol": "square", "size": 44, "opacity": 0}, customdata=_hover_data(placed, ind),
+        hovertemplate=_hovertemplate(ind), selected={"marker": {"opacity": 0}},
+        unselected={"marker": {"opacity": 0}}, name=words.TEXT["commune"]))
+    if focus in set(placed["nis"]):
+        row = placed.filter(pl.col("nis") == focus).row(0, named=True)
+        fig.add_shape(type="rect", x0=row["col"] - 0.5, x1=row["col"] + 0.5, y0=row["row"] - 0.5,
+                      y1=row["row"] + 0.5, line={"color": PALETTE["accent"], "width": 4})
+    base_layout(fig, height=height)
+    fig.update_layout(legend={"y": -0.02, "yanchor": "top", "orientation": "h"}, margin={"t": 10, "b": 40},
+                      dragmode=False, hovermode="closest")
+    fig.update_xaxes(visible=False, range=[-0.6, width - 0.4], constrain="domain", fixedrange=True)
+    fig.update_yaxes(visible=False, range=[-0.6, rows - 0.4], scaleanchor="x", scaleratio=1, fixedrange=True,
+                     rangemode="normal")
+    return fig
+
+
+# ---- real boundaries -------------------------------------------------------------------------------------
+
+def boundary_map(frame: pl.DataFrame, boundaries: geo.Boundaries, indicator_key: str, *,
+                 selected: set[str] | None = None, focus: str | None = None, height: int = 620) -> go.Figure:
+    """The communes' real boundaries on a blank map (no base layer to download), fitted to the features."""
+    if frame.is_empty() or not boundaries.usable:
+        return empty()
+    ind = indicator(indicator_key)
+    known = {f["id"] for f in boundaries.geojson["features"]}
+    drawn = frame.filter(pl.col("nis").is_in(list(known)))
+    group_of = dict(zip(drawn["nis"], drawn["arrondissement"]))
+    outlines = _geo_outlines(boundaries, group_of)
+    fig = go.Figure()
+    # The outlines come first on purpose: Plotly fetches a world base map from the internet when the first
+    # trace of a geo map is a choropleth; with a line trace first and base layers hidden, it fetches nothing.
+    _legend_lines(fig, sorted(set(group_of.values())), outlines, on_geo=True)
+    inside_mask = [selected is None or n in selected for n in drawn["nis"]]
+    axis = _colour_axis(ind, [v for v, m in zip(drawn[ind.column], inside_mask) if m])
+    hover = _hover_data(drawn, ind)
+    values = drawn[ind.column].to_list()
+    layers = (  # (rows, colours, opacity, colour bar): no value in grey, outside the selection faded
+        ([i for i, v in enumerate(values) if v is None], None, 1.0, False),
+        ([i for i, v in enumerate(values) if v is not None and not inside_mask[i]], axis, FADED, False),
+        ([i for i, v in enumerate(values) if v is not None and inside_mask[i]], axis, 1.0, True),
+    )
+    for rows, colours, opacity, show_scale in layers:
+        if not rows:
+            continue
+        scale = ({"z": [values[i] for i in rows], "zmin": colours["cmin"], "zmax": colours["cmax"],
+                  "colorscale": colours["colorscale"], "colorbar": colours["colorbar"]} if colours else
+                 {"z": [0] * len(rows), "colorscale": [[0, NO_VALUE], [1, NO_VALUE]]})
+        fig.add_trace(go.Choropleth(
+            geojson=boundaries.geojson, featureidkey="id", locations=[drawn["nis"][i] for i in rows],
+            showscale=show_scale, marker={"line": {"color": "white", "width": 0.6}, "opacity": opacity},
+            customdata=[hover[i] for i in rows], hovertemplate=_hovertemplate(ind), showlegend=False,
+            name=words.TEXT["commune"], **scale))
+    if focus in known:
+        fig.add_trace(go.Choropleth(geojson=boundaries.geojson, featureidkey="id", locations=[focus], z=[0],
+                                    colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+                                    hoverinfo="skip", marker={"line": {"color": PALETTE["accent"], "width": 3.5}}))
+    base_layout(fig, height=height)
+    fig.update_geos(visible=False, fitbounds="locations", projection={"type": "mercator"}, bgcolor="white")
+    fig.update_layout(legend={"y": -0.02, "yanchor": "top", "orientation": "h"}, margin={"t": 10, "b": 40},
+                      dragmode=False)
+    fig.add_annotation(text=words.TEXT["boundaries_credit"], xref="paper", yref="paper", x=1, y=0,
+                       xanchor="right", yanchor="bottom", showarrow=False,
+                       font={"size": 11, "color": PALETTE["milestone"]})
+    return fig
+
+
+
+def _geo_outlines(boundaries: geo.Boundaries, group_of: dict[str, str]) -> dict[str, tuple[list, list]]:
+    out = {}
+    for group in sorted(set(group_of.values())):
+        subset = {"features": [f for f in boundaries.geojson["features"] if group_of.get(f["id"]) == group]}
+        out[group] = geo.group_outlines(subset, group_of)
+    return out
+
+
+def commune_map(frame: pl.DataFrame, communes: pl.DataFrame, indicator_key: str, *,
+                boundaries: geo.Boundaries | None = None, selected: set[str] | None = None,
+                focus: str | None = None) -> go.Figure:
+    """The real boundaries when usable, else tiles."""
+    if boundaries is not None and boundaries.usable:
+        return boundary_map(frame, boundaries, indicator_key, selected=selected, focus=focus)
+    return tile_map(frame, communes, indicator_key, selected=selected, focus=focus)
+
+
+def clicked_nis(state, known: set[str] | None = None) -> str | None:
+    """The NIS code of the commune a user clicked, from a Plotly selection state (st.plotly_chart with
+    on_select): the first selected point's customdata[0], else its `location` (choropleth); None when
+    nothing (or nothing known) is selected."""
+    if not state:
+        return None
+    selection = state.get("selection", state) if hasattr(state, "get") else None
+    points = (selection or {}).get("points") or []
+    for point in points:
+        data = point.get("customdata")
+        candidates = [data[0] if isinstance(data, (list, tuple)) and data else data, point.get("location")]
+        for nis in candidates:
+            if isinstance(nis, (str, int)) and str(nis) and (known is None or str(nis) in known):
+                return str(nis)
+    return None
