@@ -27,7 +27,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 @dataclass(frozen=True)
 class Column:
     """One exported column: its name in the frame, its French header, and its kind
-    (text, int, decimal, pct, eur, date, month)."""
+    (text, int, decimal, index, pct, eur, date, month); `index` is a ratio shown with two decimals."""
 
     name: str
     header: str
@@ -48,8 +48,8 @@ def _csv_cell(value, kind: str) -> str:
         return value.strftime("%m/%Y") if kind == "month" else value.strftime("%d/%m/%Y")
     if kind == "int":
         return str(int(value))
-    if isinstance(value, (float, Decimal)) or kind in ("decimal", "pct", "eur"):
-        places = 2 if kind == "eur" else 1 if kind in ("pct", "decimal") else 2
+    if isinstance(value, (float, Decimal)) or kind in ("decimal", "index", "pct", "eur"):
+        places = 1 if kind in ("pct", "decimal") else 2
         return f"{float(value):.{places}f}".replace(".", ",")
     return str(value)
 
@@ -67,6 +67,7 @@ def to_csv(published: privacy.Published, columns: list[Column]) -> bytes:
 XLSX_FORMATS = {
     "int": "# ##0",
     "decimal": "# ##0.0",
+    "index": "0.00",
     "pct": '0.0" %"',
     "eur": '# ##0.00" €"',
     "date": "dd/mm/yyyy",
