@@ -10,6 +10,8 @@ ui.prepare_database()
 PAGES = [  # (file, key in labels.PAGES, url path, icon)
     ("pages/overview.py", "overview", "vue-d-ensemble", ":material/dashboard:"),
     ("pages/south.py", "south", "sud", ":material/map:"),
+    ("pages/budget.py", "budget", "budget", ":material/euro:"),
+    ("pages/rules.py", "rules", "plafonds", ":material/rule:"),
     ("pages/glossary.py", "glossary", "glossaire", ":material/menu_book:"),
 ]
 page = st.navigation([

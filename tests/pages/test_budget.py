@@ -1,0 +1,114 @@
+"""AppTest of the Budget page on the tiny fixture (figures in tests/queries/expected.py BUDGET_2024) and on
+the budget fixture (a full previous year: the seasonal projection; tests/queries/test_budget.py)."""
+
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from psynam import ROOT
+from tests.fixtures.budget import budget_db  # noqa: F401  (pytest fixture)
+from tests.pages.conftest import download, read_csv
+
+PAGE = "pages/budget.py"
+
+
+def open_budget(at, start: date, end: date, networks=()):
+    at.date_input(key="periode").set_value((start, end)).run()
+    if networks:
+        at.multiselect(key="reseau").set_value(list(networks)).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_budget_page_renders_the_2024_figures(app, downloads):
+    at = open_budget(app, date(2024, 1, 1), date(2024, 12, 31))
+    shown = metrics(at)
+    # capped lines: RSN 332 + 180, RSK 249 + 120 = 881 € of 1 300 + 700 = 2 000 € -> 44.05 %
+    assert shown["Dépensé à date"] == "881\u00a0€"
+    assert shown["Enveloppe plafonnée"] == "2\u00a0000\u00a0€"
+    assert shown["Consommé à date"] == "44,0\u00a0%"
+    assert shown["Projection linéaire"] == "44,0\u00a0%"  # 31/12: the projection is the spending
+    assert shown["Projection saisonnière"] == "—"  # 2023 is not a full year
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Depuis le 01/06/2023" in text
+    assert any("par réseau et par catégorie" in i.value for i in at.info)
+    rows = read_csv(download(at, downloads, "budget_envelope_csv"))
+    got = {(r["Année"], r["Réseau"], r["Catégorie"]): (r["Plafond"], r["Enveloppe"], r["Dépensé"], r["Consommation"])
+           for r in rows}
+    assert got[("2024", "RSN", "Consultations individuelles")] == ("Plafonnée", "1000,00", "332,00", "33,2")
+    # uncapped lines: spent only
+    assert got[("2024", "RSK", "Séances de groupe")] == ("Sans plafond", "", "400,00", "")
+    assert got[("2024", "RSN", "Forfait administratif")] == ("Plafonnée", "300,00", "180,00", "60,0")
+
+
+def test_network_filter_changes_the_figures(app):
+    at = open_budget(app, date(2024, 1, 1), date(2024, 12, 31), networks=["RSK"])
+    # RSK capped: 249 + 120 = 369 € of 700 € = 52.7 %
+    assert metrics(at)["Dépensé à date"] == "369\u00a0€"
+    assert metrics(at)["Consommé à date"] == "52,7\u00a0%"
+
+
+def test_empty_period_gives_a_message(app):
+    at = open_budget(app, date(2022, 1, 1), date(2022, 1, 31))
+    assert any("Aucune séance" in i.value for i in at.info)
+    assert not at.metric
+
+
+def test_ignored_filters_are_named(app):
+    app.multiselect(key="format").set_value(["groupe"]).run()
+    at = open_budget(app, date(2024, 1, 1), date(2024, 12, 31))
+    assert any("Filtres sans effet" in c.value and "Format" in c.value for c in at.caption)
+    assert metrics(at)["Dépensé à date"] == "881\u00a0€"  # formats do not apply
+
+
+def test_cost_download_hides_small_counts_and_their_costs(app, downloads):
+    at = open_budget(app, date(2024, 1, 1), date(2024, 12, 31))
+    rows = read_csv(download(at, downloads, "budget_cost_csv"))
+    rsn = next(r for r in rows if r["Réseau"] == "RSN" and r["Catégorie"] == "Consultations individuelles")
+    # 4 sessions, 3 patients: both under 5, so the costs derived from them are hidden; euros stay.
+    assert (rsn["Séances"], rsn["Patients"], rsn["Dépensé"]) == ("< 5", "< 5", "332,00")
+    assert rsn["Coût par patient"] == "masqué" and rsn["Coût par séance"] == "masqué"
+    # on the coordinator's screen, the table keeps the exact figures
+    table = at.dataframe[-1].value
+    assert "110,67\u00a0€" in table["Coût par patient"].to_list()
+
+
+def test_projection_download_matches_the_table(app, downloads):
+    at = open_budget(app, date(2024, 1, 1), date(2024, 6, 30))
+    rows = read_csv(download(at, downloads, "budget_projection_csv"))
+    ind = next(r for r in rows if r["Réseau"] == "RSN" and r["Catégorie"] == "Consultations individuelles")
+    # 249 € to 30/06 over 182 days -> 500,74 € (50,1 % of 1 000 €), below 85 %
+    assert (ind["Dépensé à date"], ind["Projection linéaire"], ind["Projection linéaire (% de l'enveloppe)"]) == \
+        ("249,00", "500,74", "50,1")
+    assert ind["Signal (linéaire)"].startswith("sous 85")
+    cumulative = read_csv(download(at, downloads, "budget_cumulative_csv"))
+    assert [r["Dépensé cumulé"] for r in cumulative if r["Réseau"] == "RSN"] == \
+        ["143,00", "226,00", "226,00", "226,00", "286,00", "369,00"]
+
+
+@pytest.fixture
+def budget_app(budget_db, monkeypatch, downloads):  # noqa: F811
+    monkeypatch.setenv("PSYNAM_DB", str(budget_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_seasonal_projection_and_flags_with_a_full_previous_year(budget_app, downloads):
+    at = open_budget(budget_app, date(2024, 1, 1), date(2024, 6, 30), networks=["RSN"])
+    shown = metrics(at)
+    # RSN capped to 30/06/2024: 660 € of 1 620 €; linear 81,9 %, seasonal 1 920 € = 118,5 %
+    assert shown["Dépensé à date"] == "660\u00a0€"
+    assert shown["Projection linéaire"] == "81,9\u00a0%"
+    assert shown["Projection saisonnière"] == "118,5\u00a0%"
+    assert any("dépassement" in w.value and "saisonnière" in w.value for w in at.warning)
+    rows = read_csv(download(at, downloads, "budget_projection_csv"))
+    total = next(r for r in rows if r["Catégorie"] == "Total des lignes plafonnées")
+    assert (total["Projection saisonnière"], total["Projection saisonnière (% de l'enveloppe)"]) == ("1920,00", "118,5")
