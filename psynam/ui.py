@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
 
+import pandas  # noqa: F401  imported up front: sessions starting together raced on its lazy import
 import polars as pl
 import streamlit as st
 
@@ -184,17 +185,17 @@ def chart_block(key: str, build, data: pl.DataFrame, columns: list[export.Column
     st.caption(definition)
     stem = export.file_stem(title, filters.date_from, filters.date_to)
     notes = download_notes(title, definition, filters)
+    # Files are made when a button is clicked (callables), not on every rerun: a rerun stays cheap.
     cols = st.columns([1, 1, 1, 1, 6])
-    cols[0].download_button("CSV", export.to_csv(published, columns), f"{stem}.csv", "text/csv",
+    cols[0].download_button("CSV", lambda: export.to_csv(published, columns), f"{stem}.csv", "text/csv",
                             key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    cols[1].download_button("Excel", export.to_xlsx([(title, published, columns)], notes), f"{stem}.xlsx",
+    cols[1].download_button("Excel", lambda: export.to_xlsx([(title, published, columns)], notes), f"{stem}.xlsx",
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
-    image_fig = build(published.frame)
-    cols[2].download_button("PNG", lambda: export.image(image_fig, "png"), f"{stem}.png", "image/png",
+    cols[2].download_button("PNG", lambda: export.image(build(published.frame), "png"), f"{stem}.png", "image/png",
                             key=f"{key}_png", icon=":material/image:", on_click="ignore")
-    cols[3].download_button("SVG", lambda: export.image(image_fig, "svg"), f"{stem}.svg", "image/svg+xml",
-                            key=f"{key}_svg", icon=":material/image:", on_click="ignore")
+    cols[3].download_button("SVG", lambda: export.image(build(published.frame), "svg"), f"{stem}.svg",
+                            "image/svg+xml", key=f"{key}_svg", icon=":material/image:", on_click="ignore")
     return state
 
 

@@ -6,12 +6,17 @@
 --   active_psychologists, clairvisions, province_sessions, south_sessions, south_sessions_pct (0-100),
 --   south_population_pct (0-100, population of the selected geography), elderly_patients,
 --   elderly_patients_pct (0-100), early_childhood_sessions, early_childhood_sessions_pct (0-100).
+-- Only the columns used below: sessions_in is read three times, and DuckDB materialises it.
 with sessions_in as (
-    select * from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+    select
+        session_id, session_date, format, participants, patient_id, patient_age, psychologist_id,
+        is_in_province, is_south, is_early_childhood
+    from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
 clairvisions_in as (
-    select * from f_clairvisions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+    select psychologist_id
+    from f_clairvisions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
 communes_in as (

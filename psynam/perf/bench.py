@@ -1,0 +1,321 @@
+"""`python -m psynam bench [--sessions 100000,1000000,10000000] [--runs N] [--workdir DIR]`: generate
+exports of those sizes with the sample generator, import each, and print one table per size.
+
+Per size: import time and peak memory; per page (app.py's PAGES): the time of its queries, a full render
+(AppTest) cold (st.cache_data cleared: a first visit on a warm server) and with cache (a rerun), and a
+filter change (the period moved to a window not seen before; the filter bar's own frames stay cached);
+medians of --runs runs after one warm-up. Then the Overview's session figures three ways: ours (the
+named queries through psynam.db.run, Polars out), the raw DuckDB floor (the same SQL, Arrow out) and
+the pandas baseline (psynam.perf.baseline: tables loaded once, filtered/aggregated in memory), with the
+ratios and each one's peak memory. Every measure runs in its own child process (peak RSS = its
+ru_maxrss). The bench prints; nothing asserts a time.
+"""
+
+from __future__ import annotations
+
+import ast
+import multiprocessing
+import os
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from psynam import ROOT
+
+TARGETS = {  # sessions -> (full render s, filter change s, peak memory MB or None)
+    1_000_000: (1.0, 0.3, None),
+    10_000_000: (3.0, 1.0, 2048),
+}
+PANDAS_TARGET = (1_000_000, 5.0)  # at least 5x faster than pandas at 1 million sessions
+SEED, UNTIL = 2021, "2026-10"
+
+
+# ---- helpers ---------------------------------------------------------------------------------------------
+
+def app_pages() -> list[tuple[str, str]]:
+    """(file, key) of every page in app.py's PAGES list, read without running the app."""
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
+            return [(file, key) for file, key, _path, _icon in ast.literal_eval(node.value)]
+    raise LookupError("app.py has no PAGES list")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def in_child(fn, *args):
+    """Run fn(*args) in a fresh process (spawned: no inherited memory), return its result."""
+    with multiprocessing.get_context("spawn").Pool(1, maxtasksperchild=1) as pool:
+        return pool.apply(fn, args)
+
+
+def windows(last: date, count: int) -> list[tuple[date, date]]:
+    """Twelve-month periods ending with `last`'s month, then each ending one month earlier."""
+    out = []
+    for shift in range(count):
+        end = last.year * 12 + last.month - 1 - shift  # month index of the period's last month
+        first_after = date((end + 1) // 12, (end + 1) % 12 + 1, 1)
+        out.append((date((end - 11) // 12, (end - 11) % 12 + 1, 1), first_after - timedelta(days=1)))
+    return out
+
+
+# ---- measures (each in its own child process) ----------------------------------------------------------
+
+def measure_generate(out: str, sessions: int) -> dict:
+    from psynam.sample import write_sample
+    started = time.perf_counter()
+    write_sample(Path(out), seed=SEED, sessions=sessions, until=UNTIL)
+    return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb()}
+
+
+def measure_import(export: str, db_path: str) -> dict:
+    from psynam.ingest import import_paths
+    started = time.perf_counter()
+    report = import_paths([Path(export)], Path(db_path))
+    return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "ok": bool(report.ok),
+            "report": "" if report.ok else str(report)[:3000]}
+
+
+def _last_month(db_path: str) -> date:
+    import duckdb
+    con = duckdb.connect(db_path, read_only=True)
+    try:
+        last = con.execute("select max(session_date) from sessions").fetchone()[0]
+    finally:
+        con.close()
+    # The last complete month (the app's default period does the same).
+    return last if (last + timedelta(days=1)).day == 1 else last.replace(day=1) - timedelta(days=1)
+
+
+def measure_pages(db_path: str, runs: int) -> dict:
+    """Every page through AppTest, in-process like a server session: cold, cached, filter change."""
+    os.environ["PSYNAM_DB"] = db_path
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from psynam import db
+
+    spent = {"seconds": 0.0, "calls": []}
+    original = db.run
+
+    def timed(con, name, **params):
+        started = time.perf_counter()
+        try:
+            return original(con, name, **params)
+        finally:
+            spent["seconds"] += time.perf_counter() - started
+            spent["calls"].append((name, params))
+
+    db.run = timed
+    periods = windows(_last_month(db_path), runs + 2)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
+    at.run()
+    results = {}
+    for file, key in app_pages():
+        row = {"error": None}
+        try:
+            at.switch_page(file)
+            # Through session state, not at.date_input(...): after switch_page AppTest's tree lacks the sidebar.
+            at.session_state["periode"] = periods[0]
+            st.cache_data.clear()
+            at.run()  # warm-up: imports, plotly templates, the connection
+            cold, queries = [], []
+            for _ in range(runs):
+                st.cache_data.clear()
+                spent["seconds"], spent["calls"] = 0.0, []
+                started = time.perf_counter()
+                at.run()
+                cold.append(time.perf_counter() - started)
+                queries.append(spent["seconds"])
+            row["calls"] = list(spent["calls"])
+            cached = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                at.run()
+                cached.append(time.perf_counter() - started)
+            changes, change_queries = [], []
+            for window in periods[1:]:
+                at.session_state["periode"] = window
+                spent["seconds"] = 0.0
+                started = time.perf_counter()
+                at.run()
+                changes.append(time.perf_counter() - started)
+                change_queries.append(spent["seconds"])
+            changes, change_queries = changes[1:], change_queries[1:]  # the first change is the warm-up
+            if at.exception:
+                row["error"] = str(at.exception[0].value)[:200]
+            row.update(queries_s=median(queries), cold_s=median(cold), cached_s=median(cached),
+                       change_s=median(changes), change_queries_s=median(change_queries))
+        except Exception as exc:  # a broken page must not stop the bench: report it in its row
+            row["error"] = f"{type(exc).__name__}: {exc}"[:200]
+        results[key] = row
+    return {"pages": results, "peak_mb": peak_mb()}
+
+
+def measure_raw(db_path: str, calls_by_page: dict[str, list], runs: int) -> dict:
+    """The floor: each page's SQL straight through DuckDB, Arrow out, no parameter checks, no Polars."""
+    from psynam import db
+    con = db.connect(db_path, read_only=True)
+    out = {}
+    for key, calls in calls_by_page.items():
+        prepared = [(db._load(name)[0], {k: db._bindable(v) for k, v in params.items()}) for name, params in calls]
+        timings = []
+        for i in range(runs + 1):
+            started = time.perf_counter()
+            for sql, params in prepared:
+                con.sql(sql, params=params).to_arrow_table() if params else con.sql(sql).to_arrow_table()
+            if i:
+                timings.append(time.perf_counter() - started)
+        out[key] = median(timings)
+    con.close()
+    return {"pages": out, "peak_mb": peak_mb()}
+
+
+OVERVIEW_CORE = ("overview/activity_kpis", "overview/sessions_by_month")
+
+
+def measure_overview_ours(db_path: str, runs: int) -> dict:
+    """The Overview's session figures (this period, the previous one, the monthly chart) through the
+    named queries, uncached, for fresh periods (what a filter change costs)."""
+    from psynam import db, metrics
+    from psynam.filters import Filters
+    con = db.connect(db_path, read_only=True)
+    periods = windows(_last_month(db_path), runs + 1)
+    run = metrics.runner(con)
+    timings, raw_timings = [], []
+    for i, (start, end) in enumerate(periods):
+        f = Filters(start, end)
+        started = time.perf_counter()
+        now, _before = metrics.activity(run, f), metrics.activity(run, f.previous())
+        run("overview/sessions_by_month", **f.params())
+        if i:
+            timings.append(time.perf_counter() - started)
+        else:
+            check = {k: now[k] for k in ("sessions", "patients", "active_psychologists", "elderly_patients")}
+        calls = [(OVERVIEW_CORE[0], f.params()), (OVERVIEW_CORE[0], f.previous().params()),
+                 (OVERVIEW_CORE[1], f.params())]
+        started = time.perf_counter()
+        for name, params in calls:
+            bound = {k: db._bindable(v) for k, v in params.items()}
+            con.sql(db._load(name)[0], params=bound).to_arrow_table()
+        if i:
+            raw_timings.append(time.perf_counter() - started)
+    con.close()
+    return {"seconds": median(timings), "raw_seconds": median(raw_timings), "peak_mb": peak_mb(),
+            "check": check, "period": periods[0]}
+
+
+def measure_overview_pandas(db_path: str, runs: int) -> dict:
+    from psynam.filters import Filters
+    from psynam.perf import baseline
+    started = time.perf_counter()
+    tables = baseline.load(db_path)
+    load_s = time.perf_counter() - started
+    periods = windows(_last_month(db_path), runs + 1)
+    timings = []
+    for i, (start, end) in enumerate(periods):
+        started = time.perf_counter()
+        now, _before, _monthly = baseline.overview(tables, Filters(start, end))
+        if i:
+            timings.append(time.perf_counter() - started)
+        if i == 0:
+            check = {k: now[k] for k in ("sessions", "patients", "active_psychologists", "elderly_patients")}
+    return {"seconds": median(timings), "load_s": load_s, "peak_mb": peak_mb(), "check": check}
+
+
+# ---- printing ----------------------------------------------------------------------------------------------
+
+def _ms(value) -> str:
+    return "-" if value is None else f"{1000 * value:,.0f}"
+
+
+def _flag(value, target) -> str:
+    if value is None or target is None:
+        return ""
+    return " ok" if value <= target else " MISS"
+
+
+def report(size: int, gen: dict, imp: dict, pages: dict, raw: dict, ours: dict, pandas: dict, runs: int) -> str:
+    render_t, change_t, memory_t = TARGETS.get(size, (None, None, None))
+    lines = [f"\n=== {size:,} sessions (median of {runs} runs after a warm-up) ===",
+             f"sample export generated in {gen['seconds']:.1f} s (peak {gen['peak_mb']:,.0f} MB)",
+             f"import: {imp['seconds']:.1f} s, peak memory {imp['peak_mb']:,.0f} MB"
+             + ("" if imp["ok"] else "  (REFUSED)"),
+             "",
+             f"{'page':<12} {'queries ms':>11} {'raw SQL ms':>11} {'render cold ms':>15} {'render cached ms':>17} "
+             f"{'filter change ms':>17} {'render/raw':>11}"]
+    for key, row in pages["pages"].items():
+        if row.get("cold_s") is None:
+            lines.append(f"{key:<12} error: {row.get('error')}")
+            continue
+        floor = raw["pages"].get(key)
+        ratio = f"{row['cold_s'] / floor:,.1f}x" if floor and floor > 0.001 else "-"
+        lines.append(f"{key:<12} {_ms(row['queries_s']):>11} {_ms(floor):>11} "
+                     f"{_ms(row['cold_s']) + _flag(row['cold_s'], render_t):>15} {_ms(row['cached_s']):>17} "
+                     f"{_ms(row['change_s']) + _flag(row['change_s'], change_t):>17} {ratio:>11}"
+                     + (f"  ! {row['error']}" if row.get("error") else ""))
+    lines.append(f"peak memory of the app process (AppTest, all pages): {pages['peak_mb']:,.0f} MB"
+                 + _flag(pages["peak_mb"], memory_t) + f"; raw SQL process: {raw['peak_mb']:,.0f} MB")
+    lines += ["",
+              "Overview session figures per filter change (this period + previous + monthly chart):",
+              f"{'':<24} {'time ms':>9} {'peak MB':>9} {'ours/it':>9}",
+              f"{'ours (named queries)':<24} {_ms(ours['seconds']):>9} {ours['peak_mb']:>9,.0f} {'1.0x':>9}",
+              f"{'raw DuckDB (floor)':<24} {_ms(ours['raw_seconds']):>9} {'-':>9} "
+              f"{ours['seconds'] / ours['raw_seconds']:>8.2f}x",
+              f"{'pandas (in memory)':<24} {_ms(pandas['seconds']):>9} {pandas['peak_mb']:>9,.0f} "
+              f"{ours['seconds'] / pandas['seconds']:>8.2f}x   (+ {pandas['load_s']:.1f} s to load the tables once)"]
+    speedup = pandas["seconds"] / ours["seconds"]
+    target = f" (target >= {PANDAS_TARGET[1]:.0f}x:{_flag(-speedup, -PANDAS_TARGET[1])})" if size == PANDAS_TARGET[0] else ""
+    lines.append(f"ours is {speedup:,.1f}x faster than pandas{target}")
+    if ours["check"] != pandas["check"]:
+        lines.append(f"! pandas and SQL disagree: {ours['check']} vs {pandas['check']}")
+    return "\n".join(lines)
+
+
+def cli(args) -> int:
+    sizes = [int(s.replace("_", "")) for s in str(args.sessions).split(",") if s.strip()]
+    runs = max(1, int(args.runs))
+    own_dir = args.workdir is None
+    workdir = Path(tempfile.mkdtemp(prefix="psynam-bench-")) if own_dir else Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"bench: sizes {', '.join(f'{n:,}' for n in sizes)}; {runs} runs; {os.cpu_count()} cores; work in {workdir}",
+          flush=True)
+    try:
+        for size in sizes:
+            n_runs = runs if size < 5_000_000 else min(runs, 3)  # keep 10 M within the hour
+            export, db_path = workdir / f"sample_{size}.zip", workdir / f"bench_{size}.duckdb"
+            gen = ({"seconds": 0.0, "peak_mb": 0.0} if export.exists()
+                   else in_child(measure_generate, str(export), size))
+            for stale in (db_path, db_path.with_name(db_path.name + ".wal")):
+                stale.unlink(missing_ok=True)
+            imp = in_child(measure_import, str(export), str(db_path))
+            if not imp["ok"]:
+                print(f"  {size:,}: the import was refused ({imp['seconds']:.1f} s); skipping this size:\n{imp['report']}",
+                      flush=True)
+                continue
+            print(f"  {size:,}: generated and imported; measuring pages...", flush=True)
+            pages = in_child(measure_pages, str(db_path), n_runs)
+            calls = {k: r.get("calls", []) for k, r in pages["pages"].items()}
+            raw = in_child(measure_raw, str(db_path), calls, n_runs)
+            ours = in_child(measure_overview_ours, str(db_path), n_runs)
+            pandas = in_child(measure_overview_pandas, str(db_path), n_runs)
+            print(report(size, gen, imp, pages, raw, ours, pandas, n_runs), flush=True)
+            print(f"(load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores:"
+                  " other work on the machine inflates every time above)", flush=True)
+            if own_dir:  # 10 M sessions take gigabytes: free them before the next size
+                export.unlink(missing_ok=True)
+                db_path.unlink(missing_ok=True)
+    finally:
+        if own_dir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
