@@ -62,7 +62,7 @@ def expected(tables, network=None) -> dict:
         | pl.col("tags").list.contains("perinatalite") | pl.col("tags").list.contains("petite_enfance")
         | pl.col("partner_id").replace_strict(partner_sector, default=None).is_in(list(petite)).fill_null(False))
     p = tables["partners"].filter((pl.col("joined_on") <= PERIOD[1])
-                                  & (pl.col("left_on").is_null() | (pl.col("left_on") >= PERIOD[0])))
+                                  & (pl.col("left_on").is_null() | (pl.col("left_on") > PERIOD[0])))
     if network:
         p = p.filter(pl.col("network").str.split("+").list.contains(network))
     care = set(sectors.filter(pl.col("is_care"))["sector"])

@@ -119,13 +119,14 @@ where clairvision_date between date_from and date_to
     and (arrondissements is null or list_contains(arrondissements, arrondissement))
     and (communes is null or list_contains(communes, commune));
 
--- Registered partners: membership [joined_on, left_on] overlaps the period. A partner of both networks
--- (RSN+RSK) counts for each. Geography applies to the partner's commune.
+-- Registered partners: membership [joined_on, left_on) overlaps the period (docs/indicators.md: the
+-- leaving day is no longer a membership day). A partner of both networks (RSN+RSK) counts for each.
+-- Geography applies to the partner's commune.
 create or replace macro f_partners(date_from, date_to, networks, arrondissements, communes) as table
 select *
 from stg_partners
 where joined_on <= date_to
-    and (left_on is null or left_on >= date_from)
+    and (left_on is null or left_on > date_from)
     and (networks is null or list_has_any(networks, string_split(network, '+')))
     and (arrondissements is null or list_contains(arrondissements, arrondissement))
     and (communes is null or list_contains(communes, commune));

@@ -1,0 +1,78 @@
+-- Purpose: registered, active, inactive, new and ended partners of the period broken down along one
+-- dimension chosen by the page (docs/indicators.md, Partners): sector, care / outside care, membership,
+-- network or arrondissement of the partner. The dimension is a bound value matched against a fixed
+-- list below (never an identifier formatted into the SQL); an unknown one is an error.
+-- Grain: one row per value of the dimension held by at least one registered partner. A partner of both
+--   networks (RSN+RSK) counts once in each selected network; along other dimensions each partner once.
+-- Parameters: $dimension (varchar: 'sector' | 'care' | 'membership' | 'network' | 'arrondissement');
+--   $date_from, $date_to (date, closed range); $networks, $arrondissements, $communes (NIS) (varchar[] or
+--   NULL = all). Geography applies to the partner's commune; care level, format and setting do not apply.
+-- Output: group_code (varchar: a sector code; 'soins' | 'hors_soins'; 'effectif' | 'adherent' |
+--   'inconnu'; a network; an arrondissement or 'hors_province'), registered_partners, active_partners,
+--   inactive_partners, new_partners, ended_partners (counts of organisations), registered_pct (0-100,
+--   share of the registered partners of the period; per network it can add up to more than 100),
+--   population (inhabitants of the selected communes of the arrondissement; null for other dimensions),
+--   partners_per_10000 (registered partners / population x 10 000; null where there is no population).
+with registered as (
+    select * from f_partners($date_from, $date_to, $networks, $arrondissements, $communes)
+),
+
+active_ids as (
+    select distinct partner_id from f_partner_activity($date_from, $date_to, $networks)
+),
+
+communes_in as (
+    select *
+    from stg_communes
+    where ($arrondissements is null or list_contains($arrondissements, arrondissement))
+        and ($communes is null or list_contains($communes, nis))
+),
+
+population as (
+    select arrondissement as group_code, sum(pop_total)::bigint as population
+    from communes_in
+    group by all
+),
+
+grouped as (
+    select
+        r.*,
+        r.partner_id in (select partner_id from active_ids) as is_active,
+        unnest(case $dimension
+            when 'sector' then [r.sector]
+            when 'care' then [case when r.is_care then 'soins' else 'hors_soins' end]
+            when 'membership' then [coalesce(r.membership, 'inconnu')]
+            when 'network' then list_filter(string_split(r.network, '+'),
+                                            lambda n: $networks is null or list_contains($networks, n))
+            when 'arrondissement' then [coalesce(r.arrondissement, 'hors_province')]
+            else [error('partners_by_group: unknown dimension ' || $dimension)]
+        end) as group_code
+    from registered as r
+),
+
+counts as (
+    select
+        group_code,
+        count(*) as registered_partners,
+        count(*) filter (where is_active) as active_partners,
+        count(*) filter (where not is_active) as inactive_partners,
+        count(*) filter (where joined_on between $date_from and $date_to) as new_partners,
+        count(*) filter (where left_on between $date_from and $date_to) as ended_partners
+    from grouped
+    group by all
+)
+
+select
+    c.group_code,
+    c.registered_partners,
+    c.active_partners,
+    c.inactive_partners,
+    c.new_partners,
+    c.ended_partners,
+    100.0 * c.registered_partners / (select count(*) from registered) as registered_pct,
+    case when $dimension = 'arrondissement' then p.population end as population,
+    case when $dimension = 'arrondissement'
+        then 10000.0 * c.registered_partners / nullif(p.population, 0) end as partners_per_10000
+from counts as c
+left join population as p using (group_code)
+order by c.registered_partners desc, c.group_code
