@@ -11,8 +11,10 @@ PAGES = [  # (file, key in labels.PAGES, url path, icon)
     ("pages/overview.py", "overview", "vue-d-ensemble", ":material/dashboard:"),
     ("pages/partners.py", "partners", "partenaires", ":material/handshake:"),
     ("pages/south.py", "south", "sud", ":material/map:"),
+    ("pages/priorities.py", "priorities", "aines-petite-enfance", ":material/diversity_3:"),
     ("pages/budget.py", "budget", "budget", ":material/euro:"),
     ("pages/rules.py", "rules", "plafonds", ":material/rule:"),
+    ("pages/imports.py", "imports", "imports", ":material/upload_file:"),
     ("pages/glossary.py", "glossary", "glossaire", ":material/menu_book:"),
 ]
 presenting = bool(st.query_params.get("present"))

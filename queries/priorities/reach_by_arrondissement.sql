@@ -1,0 +1,121 @@
+-- Purpose: reach of each population priority by residence (docs/indicators.md: patients of that age
+--   residing in the area per 1,000 inhabitants of that age), by arrondissement, south against north, for
+--   the whole selection, and residents outside the province shown apart.
+-- Grain: one row per priority x area. Areas: each arrondissement of the selected geography (level
+--   'arrondissement'), each zone of it (level 'zone', area 'sud' or 'nord'), the whole selection (level
+--   'total', area 'total'), and, when no geography filter is set and such patients exist, the patients
+--   residing outside the province or with no known commune (level 'hors_province', no population, no rate).
+-- Parameters: $date_from, $date_to (date); $networks, $care_levels, $formats, $settings (varchar[] or
+--   NULL = all); $arrondissements, $communes (varchar[] or NULL) select the patient's commune of residence
+--   (at their first individual session of the period), not the session's commune.
+-- Output: priority, level, area (arrondissement name or code above), zone ('nord' or 'sud'; null for total
+--   and hors province), sort_order, patients (residents of that age), population_age (inhabitants of the
+--   age band; null outside the province), reach_per_1000.
+with priorities as (
+    -- The two priorities and the age band of their patients (as in priority_kpis.sql).
+    select * from (values ('aines', 65, null), ('petite_enfance', 0, 2)) as t(priority, min_age, max_age)
+),
+
+sessions_anywhere as (
+    select * from f_sessions($date_from, $date_to, $networks, null, null, $care_levels, $formats, $settings)
+),
+
+communes_in as (
+    select *
+    from stg_communes
+    where ($arrondissements is null or list_contains($arrondissements, arrondissement))
+        and ($communes is null or list_contains($communes, nis))
+),
+
+residents_first as (
+    select
+        patient_id,
+        arg_min(patient_age, (session_date, session_id)) as first_age,
+        arg_min(patient_commune, (session_date, session_id)) as first_commune
+    from sessions_anywhere
+    where format = 'individuel'
+    group by all
+),
+
+priority_residents as (
+    select p.priority, r.patient_id, c.arrondissement, c.is_south, c.nis is not null as in_selection,
+        -- an unknown residence is shown with the residents outside the province, never dropped
+        coalesce(r.first_commune not in (select nis from stg_communes), true) as outside_province
+    from priorities as p
+    join residents_first as r
+        on r.first_age >= p.min_age and (p.max_age is null or r.first_age <= p.max_age)
+    left join communes_in as c on c.nis = r.first_commune
+),
+
+population as (
+    select
+        p.priority,
+        c.arrondissement,
+        c.is_south,
+        sum(case p.priority when 'aines' then c.pop_65_plus else c.pop_0_2 end)::bigint as population_age
+    from priorities as p
+    cross join communes_in as c
+    group by all
+),
+
+patients_by_arrondissement as (
+    select priority, arrondissement, count(*) as patients
+    from priority_residents
+    where in_selection
+    group by all
+),
+
+arrondissements as (
+    select
+        pop.priority,
+        'arrondissement' as level,
+        pop.arrondissement as area,
+        pop.is_south,
+        coalesce(pa.patients, 0) as patients,
+        pop.population_age
+    from population as pop
+    left join patients_by_arrondissement as pa using (priority, arrondissement)
+),
+
+zones as (
+    select priority, 'zone' as level, case when is_south then 'sud' else 'nord' end as area, is_south,
+        sum(patients)::bigint as patients, sum(population_age)::bigint as population_age
+    from arrondissements
+    group by all
+),
+
+total as (
+    select priority, 'total' as level, 'total' as area, null::boolean as is_south,
+        sum(patients)::bigint as patients, sum(population_age)::bigint as population_age
+    from arrondissements
+    group by all
+),
+
+outside as (
+    select priority, 'hors_province' as level, 'hors_province' as area, null::boolean as is_south,
+        count(*) as patients, null::bigint as population_age
+    from priority_residents
+    where outside_province and $arrondissements is null and $communes is null
+    group by all
+),
+
+areas as (
+    select * from arrondissements
+    union all by name select * from zones
+    union all by name select * from total
+    union all by name select * from outside
+)
+
+select
+    priority,
+    level,
+    area,
+    case is_south when true then 'sud' when false then 'nord' end as zone,
+    -- north before south, each zone's total before its arrondissements, then the whole, then outside
+    case level when 'total' then 3 when 'hors_province' then 4 else case when is_south then 2 else 1 end end
+        * 100 + case level when 'zone' then 0 else 1 end as sort_order,
+    patients,
+    population_age,
+    1000.0 * patients / nullif(population_age, 0) as reach_per_1000
+from areas
+order by priority, sort_order, area

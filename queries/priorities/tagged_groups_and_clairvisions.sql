@@ -1,0 +1,44 @@
+-- Purpose: group sessions and clairvisions tagged for a population priority (docs/indicators.md: group
+--   sessions and clairvisions tagged `aines`; for early childhood the tags `perinatalite` and
+--   `petite_enfance`, as in stg_sessions.is_early_childhood).
+-- Grain: one row per priority ('aines', 'petite_enfance').
+-- Parameters: $date_from, $date_to (date); $networks, $arrondissements, $communes, $care_levels, $formats,
+--   $settings (varchar[] or NULL) — the shared filters (clairvisions are left out when a care level,
+--   format or setting is chosen, as everywhere).
+-- Output: priority, group_sessions, group_participations (sum of participants), clairvisions,
+--   clairvision_participants (sum of participants).
+with priorities as (
+    select * from (values
+        ('aines', ['aines']),
+        ('petite_enfance', ['perinatalite', 'petite_enfance'])
+    ) as t(priority, tags)
+),
+
+sessions_in as (
+    select * from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+),
+
+clairvisions_in as (
+    select * from f_clairvisions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+),
+
+groups as (
+    select p.priority, count(s.session_id) as group_sessions,
+        coalesce(sum(s.participants), 0)::bigint as group_participations
+    from priorities as p
+    left join sessions_in as s on s.format = 'groupe' and list_has_any(s.tags, p.tags)
+    group by all
+),
+
+clairvisions as (
+    select p.priority, count(v.clairvision_id) as clairvisions,
+        coalesce(sum(v.participants), 0)::bigint as clairvision_participants
+    from priorities as p
+    left join clairvisions_in as v on list_has_any(v.tags, p.tags)
+    group by all
+)
+
+select priority, g.group_sessions, g.group_participations, c.clairvisions, c.clairvision_participants
+from groups as g
+join clairvisions as c using (priority)
+order by priority

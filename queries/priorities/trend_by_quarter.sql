@@ -1,0 +1,42 @@
+-- Purpose: the trend of each population priority's sessions and share of sessions, by quarter (quarters
+--   rather than months so that counts stay readable), for a time chart with the policy dates marked.
+-- Grain: one row per quarter with at least one session x priority ('aines', 'petite_enfance').
+-- Parameters: $date_from, $date_to (date); $networks, $arrondissements, $communes, $care_levels, $formats,
+--   $settings (varchar[] or NULL) — the shared filters.
+-- Output: quarter (date, first day of the quarter), priority, sessions (all sessions of the quarter),
+--   priority_sessions, priority_sessions_pct (0-100). Same session definitions as priority_kpis.sql.
+with priorities as (
+    select * from (values
+        ('aines', 65, ['aines']),
+        ('petite_enfance', 0, ['perinatalite', 'petite_enfance'])
+    ) as t(priority, min_age, tags)
+),
+
+sessions_in as (
+    select * from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+),
+
+session_flags as (
+    select
+        date_trunc('quarter', s.session_date)::date as quarter,
+        p.priority,
+        case p.priority
+            when 'petite_enfance' then s.is_early_childhood
+            else coalesce(s.patient_age >= p.min_age, false)
+                or list_has_any(s.tags, p.tags)
+                or coalesce(sec.priority = p.priority, false)
+        end as in_priority
+    from sessions_in as s
+    cross join priorities as p
+    left join ref_sectors as sec on sec.sector = s.partner_sector
+)
+
+select
+    quarter,
+    priority,
+    count(*) as sessions,
+    count(*) filter (where in_priority) as priority_sessions,
+    100.0 * count(*) filter (where in_priority) / count(*) as priority_sessions_pct
+from session_flags
+group by all
+order by priority, quarter
