@@ -36,7 +36,7 @@ row1 = st.columns(4)
 ui.kpi(row1[0], "sessions", now["sessions"], before["sessions"])
 ui.kpi(row1[1], "patients", now["patients"], before["patients"])
 ui.kpi(row1[2], "active_psychologists", now["active_psychologists"], before["active_psychologists"])
-ui.kpi(row1[3], "registered_partners", partners_now["registered_partners"], partners_before["registered_partners"],
+ui.kpi(row1[3], "registered_partners", partners_now["registered_partners"], partners_before["registered_partners"], kind="org",
        help_extra=f"{labels.indicator('active_partners')} : {fmt.integer(partners_now['active_partners'])}. "
                   + labels.definition("active_partners"))
 
@@ -46,7 +46,7 @@ ui.kpi(row2[0], "south_sessions_pct", now["south_sessions_pct"], before["south_s
 ui.kpi(row2[1], "elderly_patients_pct", now["elderly_patients_pct"], before["elderly_patients_pct"], kind="pct",
        help_extra=f"{labels.indicator('elderly_patients')} : {fmt.integer(now['elderly_patients'])}")
 ui.kpi(row2[2], "early_childhood_sessions", now["early_childhood_sessions"], before["early_childhood_sessions"])
-ui.kpi(row2[3], "budget_usage_pct", usage_now, usage_before, kind="pct",
+ui.kpi(row2[3], "budget_usage_pct", usage_now, usage_before, kind="pct", delta_color="off",
        help_extra=f"Année {budget_year}, au {fmt.day(filters.date_to)}.")
 
 st.markdown(

@@ -70,7 +70,8 @@ def block(key, build, data, columns, spec=ORGANISATIONS):
 for figures in (now, before):
     figures["inactive_partners"] = figures["registered_partners"] - figures["active_partners"]
 for column, key in zip(st.columns(len(COUNTS)), COUNTS):
-    ui.kpi(column, key, now[key], before[key])
+    ui.kpi(column, key, now[key], before[key], kind="org",
+           delta_color="inverse" if key in ("inactive_partners", "ended_partners") else "normal")
 row = st.columns(4)
 ui.kpi(row[0], "partners_outside_care_pct", now["partners_outside_care_pct"], before["partners_outside_care_pct"],
        kind="pct", help_extra=T["reference_outside_care"])
@@ -78,9 +79,10 @@ row[0].caption(T["reference_outside_care"])
 ui.kpi(row[1], "partners_full_members_pct", now["partners_full_members_pct"], before["partners_full_members_pct"],
        kind="pct", help_extra=T["reference_full_members"])
 row[1].caption(T["reference_full_members"])
-ui.kpi(row[2], "agreements_in_force", *(int(f["agreements_in_force"].sum()) for f in (agreements, agreements_before)))
+ui.kpi(row[2], "agreements_in_force", *(int(f["agreements_in_force"].sum()) for f in (agreements, agreements_before)),
+       kind="org")
 hours_now, hours_before = (float(f["hours_per_month"].sum() or 0) for f in (agreements, agreements_before))
-ui.kpi(row[3], "agreed_hours_per_month", hours_now, hours_before, value_text=fmt.decimal(hours_now))
+ui.kpi(row[3], "agreed_hours_per_month", hours_now, hours_before, kind="org", value_text=fmt.decimal(hours_now))
 
 st.header(T["section_time"])
 monthly = ui.frame("partners/partners_by_month", **params)

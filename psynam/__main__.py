@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from psynam import db
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m psynam", description="PSYNAM dashboard tools")
@@ -29,6 +31,14 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("undo", help="take back one import: restore exactly the rows it inserted or changed")
     p.add_argument("import_id", type=int)
+    p.add_argument("--db", default=None)
+
+    p = sub.add_parser("replay", help="replay a database's import history into a new database")
+    p.add_argument("--from", dest="source", required=True, help="the database whose history is replayed")
+    p.add_argument("--db", required=True, help="the new database (must not exist)")
+
+    p = sub.add_parser("restore", help="make a backup copy the live database again")
+    p.add_argument("backup")
     p.add_argument("--db", default=None)
 
     p = sub.add_parser("metrics", help="print the headline figures of a period")
@@ -74,6 +84,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "undo":
         from psynam.ingest import undo_cli
         return undo_cli(args)
+    if args.command == "replay":
+        from psynam.ingest.history import replay
+        ids = replay(args.source, args.db)
+        print(f"{len(ids)} imports replayed into {args.db}: {ids}")
+        return 0
+    if args.command == "restore":
+        from pathlib import Path
+
+        from psynam import store
+        store.restore(db.db_path(args.db), Path(args.backup))
+        print(f"restored {args.backup} as {db.db_path(args.db)}")
+        return 0
     if args.command == "metrics":
         from psynam.metrics import cli as metrics_cli
         return metrics_cli(args)

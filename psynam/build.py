@@ -1,19 +1,19 @@
 """Building the database from the committed sample export when none exists yet.
 
-`python -m psynam build` and the app's first start both call `ensure_database()`. The build imports into
-a temporary file beside the target and renames it into place, under a file lock, so that two app sessions
-starting together never both build, and a reader never sees a half-built file.
+`python -m psynam build` and the app's first start both call `ensure_database()`. The build is an import
+like any other (psynam.store): into a private new file, swapped into place under the writers' lock, so
+two app sessions starting together never both build, a reader never sees a half-built file, and the
+sample export is import n° 1 of the history (its files kept, so the history can be replayed). `--force`
+builds a fresh database from the sample; the one it replaces is kept among the backups.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
-import sys
 import time
 from pathlib import Path
 
-from psynam import SAMPLE_DIR, db
+from psynam import SAMPLE_DIR, db, store
 
 
 def sample_exports() -> list[Path]:
@@ -24,18 +24,15 @@ def sample_exports() -> list[Path]:
 
 
 def build(path: Path, sources: list[Path] | None = None) -> Path:
-    """Import `sources` (default: the sample export) into a new database at `path`, atomically."""
-    from psynam.ingest import import_paths
+    """Import `sources` (default: the sample export) into a new database at `path`, atomically.
+    The caller holds store.writer_lock(path)."""
+    from psynam.ingest import confirm, stage
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".building")
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    report = import_paths(sources or sample_exports(), tmp)
-    if not report.ok:
-        tmp.unlink(missing_ok=True)
-        raise RuntimeError(f"the sample export was refused:\n{report}")
-    os.replace(tmp, path)
+    staged = stage(sources or sample_exports(), path, fresh=True, via="construction")
+    if staged.candidate is None:
+        raise RuntimeError(f"the sample export was refused:\n{staged.report}")
+    confirm(staged, locked=True)
     return path
 
 
@@ -43,9 +40,7 @@ def ensure_database(path: str | os.PathLike | None = None, force: bool = False) 
     target = db.db_path(path)
     if target.exists() and not force:
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.with_name(target.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # a second starter waits here, then finds the file built
+    with store.writer_lock(target):  # a second starter waits here, then finds the file built
         if target.exists() and not force:
             return target
         return build(target)

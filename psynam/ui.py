@@ -15,7 +15,7 @@ import pandas  # noqa: F401  imported up front: sessions starting together raced
 import polars as pl
 import streamlit as st
 
-from psynam import db, export, formatting as fmt, labels, privacy, reference
+from psynam import db, export, formatting as fmt, labels, privacy, reference, store
 from psynam.build import ensure_database
 from psynam.filters import Filters
 
@@ -27,12 +27,15 @@ def data_version() -> tuple[str, int]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _connection(path: str, version: int):
-    return db.connect(path, read_only=True)
+    # store.open_reader, not duckdb.connect(path): within one process DuckDB would hand back the
+    # instance of a file version that an import has since swapped out (psynam/store.py).
+    return store.open_reader(path)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _frame(name: str, params: tuple, version: tuple[str, int]) -> pl.DataFrame:
     con = _connection(*version).cursor()  # one cursor per call: DuckDB connections are not shared across threads
+    con.execute(f"use {store.READER_ALIAS}")  # a cursor starts in the in-memory catalog, not the attached file
     try:
         return db.run(con, name, **{k: (list(v) if isinstance(v, tuple) else v) for k, v in params})
     finally:
@@ -146,15 +149,18 @@ def _delta(now, before, kind: str) -> str | None:
 
 
 def kpi(column, key: str, now, before, *, kind: str = "count", help_extra: str | None = None,
-        value_text: str | None = None) -> None:
+        value_text: str | None = None, delta_color: str = "normal") -> None:
     """One KPI card: French label, Belgian-formatted value, change against the previous period, and the
-    indicator's definition as its help tooltip. kind: count (relative change) or pct (change in points)."""
-    text = value_text or (fmt.percent(now) if kind == "pct" else fmt.integer(now))
+    indicator's definition as its help tooltip.
+    kind: `count` (people or sessions: relative change, `< 5` in public mode), `org` (organisations,
+    agreements: relative change, never suppressed), `pct` (change in points), `eur`.
+    delta_color: `normal` (a rise is good), `inverse` (a rise is bad, e.g. partners leaving), `off`."""
+    text = value_text or (fmt.percent(now) if kind == "pct" else fmt.euros(now) if kind == "eur" else fmt.integer(now))
     if public_mode() and kind == "count" and now is not None and 0 < now < privacy.DEFAULT_THRESHOLD:
         text, before = privacy.primary_mark(), None
     help_text = labels.definition(key) + (f"\n\n{help_extra}" if help_extra else "")
     column.metric(labels.indicator(key), text, delta=_delta(now, before, "points" if kind == "pct" else "relative"),
-                  help=help_text, border=True)
+                  delta_color=delta_color, help=help_text, border=True)
 
 
 # ---- charts with their definition and downloads --------------------------------------------------

@@ -1,54 +1,158 @@
-"""One import from end to end: read the export, check every table, write it all in one transaction.
+"""One import from end to end: read the export, check every table, write it all into a private copy of
+the database, then (on confirmation) swap the copy in — all or nothing unless accept_valid.
 
-All or nothing by default: a rejected row means nothing is written (and a database file that did not
-exist is not created). With accept_valid the valid rows are written and the rejected ones reported.
+stage() is the dry run: it does the whole import on a copy (psynam.store) and reports what it did, so the
+counts a coordinator confirms are the counts that will be written; confirm() makes that copy the live
+database (under the writers' lock, only if the live file has not changed since), keeping the imported
+files beside it; discard() throws it away. import_paths() does both for the command line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import getpass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
-from psynam import db as store
+from psynam import db as database
+from psynam import store
 from psynam.ingest import write
 from psynam.ingest.read import read_export
 from psynam.ingest.report import ERROR, ImportReport, Issue, UnreadableInput
 from psynam.ingest.tables import ORDER
 from psynam.ingest.validate import Checked, Context, check_table
 
+Progress = Callable[[float, str], None]
+
+
+def _silent(fraction: float, text: str) -> None:
+    return None
+
+
+def current_user() -> str:
+    """Who imports, when known: $PSYNAM_USER, else the login name."""
+    try:
+        return os.environ.get("PSYNAM_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+@dataclass
+class Staged:
+    """A dry run kept for confirmation: its report and the written copy (None when refused)."""
+    report: ImportReport
+    candidate: store.Candidate | None
+    kept: list[tuple[Path, str]] = field(default_factory=list)   # (file to keep, sha256)
+
+
+def stage(paths, db=None, *, accept_valid: bool = False, today: dt.date | None = None, user: str | None = None,
+          via: str = "ligne de commande", fresh: bool = False, progress: Progress = _silent) -> Staged:
+    """Import into a private copy of the database `db`; nothing is visible until confirm()."""
+    path = Path(database.db_path(db))
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    today = today or dt.date.today()
+    progress(0.02, "copie de la base")
+    candidate = store.new_candidate(path, fresh=fresh)
+    try:
+        con = candidate.connect()
+        try:
+            report, checked = _prepare(con, paths, accept_valid, True, today, progress)
+            # A refused import is written too, on the copy that is then thrown away, so that its counts
+            # say what the valid rows would do (read − rejected = inserted + updated + unchanged).
+            if report.status in ("imported", "refused") and checked:
+                meta = {"user": user if user is not None else current_user(), "via": via,
+                        "today": today.isoformat()}
+                _write(con, report, checked, meta, progress, commit=True)
+                con.execute("checkpoint")
+        finally:
+            con.close()
+    except BaseException:
+        store.discard(candidate)
+        raise
+    if not report.ok:
+        store.discard(candidate)
+        report.import_id = None
+        return Staged(report, None)
+    kept = [(Path(s["file"]), s["sha256"]) for s in report.sources]
+    progress(1.0, "simulation terminée")
+    return Staged(report, candidate, kept)
+
+
+def confirm(staged: Staged, locked: bool = False) -> ImportReport:
+    """Make a staged import the live database; raises store.StaleBase if the database changed since."""
+    candidate = staged.candidate
+    if candidate is None:
+        raise ValueError("nothing to confirm: the import was refused")
+    lock = store.writer_lock(candidate.db) if not locked else _nothing()
+    with lock:
+        con = candidate.connect()
+        try:  # the time of the confirmation, not of the dry run
+            con.execute("update imports set imported_at = $at where import_id = $id",
+                        {"at": dt.datetime.now().replace(microsecond=0), "id": staged.report.import_id})
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        for file, sha in staged.kept:
+            store.keep_file(candidate.db, file, sha)
+        store.commit(candidate, f"avant-import-{staged.report.import_id}")
+    staged.report.dry_run = False
+    staged.candidate = None
+    return staged.report
+
+
+def discard(staged: Staged) -> None:
+    if staged.candidate is not None:
+        store.discard(staged.candidate)
+        staged.candidate = None
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
 
 def import_paths(paths, db=None, *, accept_valid: bool = False, dry_run: bool = False,
-                 today: dt.date | None = None) -> ImportReport:
-    """Import export files (CSV, folders, .zip, .xlsx) into the database file `db` (default: db_path())."""
-    path = Path(store.db_path(db))
-    con = store.connect(path) if path.exists() else None
-    try:
-        report, checked = _prepare(con, paths, accept_valid, dry_run, today)
-        if report.status != "imported":
-            return report
-        if con is None:
-            con = duckdb.connect() if dry_run else store.connect(path)
-        _write(con, report, checked)
-        return report
-    finally:
-        if con is not None:
-            con.close()
+                 today: dt.date | None = None, user: str | None = None, via: str = "ligne de commande",
+                 fresh: bool = False, progress: Progress = _silent) -> ImportReport:
+    """Import export files (CSV, folders, .zip, .xlsx) into the database file `db` (default: db_path()).
+    The live file changes only when everything succeeded; a refused import writes nothing."""
+    path = Path(database.db_path(db))
+    options = dict(accept_valid=accept_valid, today=today, user=user, via=via, fresh=fresh, progress=progress)
+    if dry_run:
+        staged = stage(paths, path, **options)
+        discard(staged)
+        staged.report.dry_run, staged.report.import_id = True, None
+        return staged.report
+    with store.writer_lock(path):
+        staged = stage(paths, path, **options)
+        if staged.candidate is None:
+            staged.report.dry_run = False
+            return staged.report
+        return confirm(staged, locked=True)
 
 
 def import_into(con: duckdb.DuckDBPyConnection, paths, *, accept_valid: bool = False, dry_run: bool = False,
                 today: dt.date | None = None) -> ImportReport:
-    """As import_paths, into an open connection (the caller keeps it open)."""
-    report, checked = _prepare(con, paths, accept_valid, dry_run, today)
+    """As import_paths, into an open connection, in one transaction (the caller keeps it open)."""
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    today = today or dt.date.today()
+    report, checked = _prepare(con, paths, accept_valid, dry_run, today, _silent)
     if report.status == "imported":
-        _write(con, report, checked)
+        _write(con, report, checked, {"user": current_user(), "via": "python", "today": today.isoformat()},
+               _silent, commit=not dry_run)
     return report
 
 
-def _prepare(con, paths, accept_valid, dry_run, today) -> tuple[ImportReport, list[Checked]]:
+def _prepare(con, paths, accept_valid, dry_run, today, progress) -> tuple[ImportReport, list[Checked]]:
     report = ImportReport(dry_run=dry_run, accept_valid=accept_valid)
-    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    progress(0.05, "lecture des fichiers")
     try:
         export = read_export(paths)
     except UnreadableInput as e:
@@ -58,17 +162,17 @@ def _prepare(con, paths, accept_valid, dry_run, today) -> tuple[ImportReport, li
     report.sources, report.issues = export.sources, list(export.issues)
     if not export.tables:
         report.status = "unreadable"
-        report.issues.append(Issue(", ".join(str(p) for p in paths), None, "", None,
+        report.issues.append(Issue(", ".join(Path(p).name for p in paths), None, "", None,
                                    "aucune table reconnue (sessions.csv, partners.csv, … ou feuilles nommées ainsi)"))
         return report, []
 
-    context = Context(today or dt.date.today(), _stored_ids(con, "partners", "partner_id"),
+    context = Context(today, _stored_ids(con, "partners", "partner_id"),
                       _stored_ids(con, "psychologists", "psychologist_id"))
     checked = []
-    for table in ORDER:
+    present = [t for t in ORDER if any(r.table == t for r in export.tables)]
+    for n, table in enumerate(present):
+        progress(0.3 + 0.4 * n / len(present), f"contrôle de {table}")
         raws = [r for r in export.tables if r.table == table]
-        if not raws:
-            continue
         result = check_table(table, raws, context)
         checked.append(result)
         report.tables[table] = result.counts
@@ -96,18 +200,21 @@ def _stored_ids(con, table: str, column: str) -> set[str] | None:
     return set(ids.to_list()) or None
 
 
-def _write(con: duckdb.DuckDBPyConnection, report: ImportReport, checked: list[Checked]) -> None:
+def _write(con: duckdb.DuckDBPyConnection, report: ImportReport, checked: list[Checked], meta: dict,
+           progress: Progress, commit: bool) -> None:
     con.begin()
     try:
-        store.init_schema(con)
-        for result in checked:
-            write.merge(con, result, report.tables[result.table])
-        if not report.dry_run:
-            report.import_id = write.record_import(con, report.sources, report.summary())
+        database.init_schema(con)
+        import_id = write.next_import_id(con)
+        for n, result in enumerate(checked):
+            progress(0.7 + 0.25 * n / max(len(checked), 1), f"écriture de {result.table}")
+            write.merge(con, result, report.tables[result.table], import_id)
+        write.record_import(con, import_id, report.sources, {**report.summary(), **meta})
     except BaseException:
         con.rollback()
         raise
-    if report.dry_run:
-        con.rollback()
-    else:
+    if commit:
         con.commit()
+        report.import_id = import_id
+    else:
+        con.rollback()

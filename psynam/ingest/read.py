@@ -1,13 +1,22 @@
 """Reading an export — CSV files, a folder or .zip of them, an .xlsx workbook — into frames of text.
 
 Every value stays text here (trimmed, empty = null), under its canonical column name, with the
-physical line it came from (`__line`: CSV line with header = 1, or sheet row). Headers are matched to
-the contract's English or French names; what cannot be matched is reported, not guessed.
+physical line it came from (`__line`: CSV line, or sheet row). Headers are matched to the contract's
+English or French names; what cannot be matched is reported, not guessed. Beyond that:
+- a file over MAX_FILE_MB, or a .zip whose members expand beyond MAX_EXPANDED_MB (or more than
+  MAX_RATIO times their compressed size), is refused before it is read;
+- a last row that is a total (a cell starting with "Total", "Totaux", "Somme" and no id) is left out,
+  with a warning; blank rows are skipped (lines keep their numbers);
+- a file or sheet with a header and no data row is refused ("aucune ligne de données");
+- hidden sheets are not imported (what the coordinator cannot see is not taken), with a warning.
+Limits can be set with $PSYNAM_MAX_FILE_MB and $PSYNAM_MAX_EXPANDED_MB.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -17,6 +26,23 @@ import polars as pl
 from psynam.ingest.csvfile import read_csv
 from psynam.ingest.report import ERROR, WARNING, Issue, UnreadableInput
 from psynam.ingest.tables import LINE, TABLES, header_key, header_map, table_for_name
+
+MAX_RATIO = 200
+_TOTAL = re.compile(r"^(sous[- ]?)?(total|totaux|somme|sum)\b", re.IGNORECASE)
+
+
+def max_file_bytes() -> int:
+    return int(float(os.environ.get("PSYNAM_MAX_FILE_MB", "500")) * 1024 * 1024)
+
+
+def max_expanded_bytes() -> int:
+    return int(float(os.environ.get("PSYNAM_MAX_EXPANDED_MB", "1024")) * 1024 * 1024)
+
+
+def _megabytes(n: int) -> str:
+    if n < 1024 * 1024:
+        return f"{n / 1024:,.0f} Ko".replace(",", " ")
+    return f"{n / 1024 / 1024:,.1f} Mo".replace(",", " ").replace(".", ",")
 from psynam.ingest.values import clean_text
 from psynam.ingest.workbook import read_workbook
 
@@ -48,42 +74,75 @@ def read_export(paths) -> Export:
         if path.is_dir():
             files = sorted(f for f in path.iterdir() if f.is_file() and not f.name.startswith((".", "~$")))
             for f in files:
+                _check_size(f)
                 _read_member(export, str(f), f.name, lambda f=f: f, named=False)
                 if f.suffix.lower() in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
-                    export.sources.append({"file": str(f), "sha256": _sha256(f)})
+                    export.sources.append(_source(f))
         elif path.suffix.lower() == ".zip":
+            _check_size(path)
             _read_zip(export, path)
-            export.sources.append({"file": str(path), "sha256": _sha256(path)})
+            export.sources.append(_source(path))
         else:
+            _check_size(path)
             _read_member(export, str(path), path.name, lambda: path, named=True)
-            export.sources.append({"file": str(path), "sha256": _sha256(path)})
+            export.sources.append(_source(path))
     return export
 
 
+def _check_size(path: Path) -> None:
+    size, limit = path.stat().st_size, max_file_bytes()
+    if size > limit:
+        raise UnreadableInput(f"{path}: fichier trop volumineux ({_megabytes(size)} ; limite {_megabytes(limit)})")
+
+
+def _source(path: Path) -> dict:
+    return {"file": str(path), "name": path.name, "sha256": _sha256(path), "bytes": path.stat().st_size}
+
+
 def _read_workbook(export: Export, display: str, data: bytes) -> None:
-    for title, header, frame in read_workbook(display, data):
+    for sheet in read_workbook(display, data, table_for_name):
+        title, header, frame = sheet.title, sheet.header, sheet.frame
         where = f"{display}:{title}"
         table = table_for_name(title)
-        if table is None:
+        if sheet.hidden:
+            export.issues.append(Issue(where, None, "", None, "feuille masquée, ignorée"
+                                       + (f" (elle porte le nom de la table {table})" if table else ""), WARNING))
+        elif table is None:
             export.issues.append(Issue(where, None, "", None,
                                        "feuille ignorée : son nom ne correspond à aucune table", WARNING))
         elif header is None:
             export.issues.append(Issue(where, None, "", None, "feuille vide, ignorée", WARNING))
         else:
-            export.tables.append(_to_table(table, where, header, frame, []))
+            export.tables.append(_to_table(table, where, header, frame, sheet.issues, sheet.rejected,
+                                           sheet.header_row))
 
 
 def _read_zip(export: Export, path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
+            members = [i for i in archive.infolist() if not i.is_dir()]
+            expanded, limit = sum(i.file_size for i in members), max_expanded_bytes()
+            packed = sum(i.compress_size for i in members)
+            if expanded > limit or expanded > MAX_RATIO * max(packed, 1) + (1 << 20):
+                raise UnreadableInput(f"{path}: l'archive se décompresse en {_megabytes(expanded)} "
+                                      f"(limite {_megabytes(limit)}, ou {MAX_RATIO} fois sa taille) : refusée")
             for info in archive.infolist():
                 member = PurePosixPath(info.filename)
                 if info.is_dir() or "__MACOSX" in member.parts or member.name.startswith((".", "~$")):
                     continue
                 _read_member(export, f"{path}:{info.filename}", member.name,
-                             lambda info=info: archive.read(info), named=False)
-    except zipfile.BadZipFile as e:
+                             lambda info=info: _read_capped(archive, info), named=False)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as e:
         raise UnreadableInput(f"{path}: archive .zip illisible ({e})") from e
+
+
+def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, never more than its declared size (an archive may lie about it)."""
+    with archive.open(info) as f:
+        data = f.read(info.file_size + 1)
+    if len(data) > info.file_size:
+        raise UnreadableInput(f"{info.filename}: taille réelle supérieure à la taille annoncée : archive refusée")
+    return data
 
 
 def _read_member(export: Export, display: str, name: str, load, named: bool) -> None:
@@ -99,7 +158,7 @@ def _read_member(export: Export, display: str, name: str, load, named: bool) -> 
         export.issues.append(Issue(display, None, "", None, "fichier ignoré : format non reconnu", WARNING))
         return
     table = table_for_name(PurePosixPath(name).stem)
-    header, frame, bad = read_csv(display, load())
+    header, frame, issues, rejected, header_line = read_csv(display, load(), table)
     if table is None and named:
         table = _table_from_headers(header)
     if table is None:
@@ -109,7 +168,7 @@ def _read_member(export: Export, display: str, name: str, load, named: bool) -> 
         export.issues.append(Issue(display, None, "", None,
                                    "fichier ignoré : son nom ne correspond à aucune table", WARNING))
         return
-    export.tables.append(_to_table(table, display, header, frame, bad))
+    export.tables.append(_to_table(table, display, header, frame, issues, rejected, header_line))
 
 
 # --- headers ---------------------------------------------------------------------------------------
@@ -122,10 +181,11 @@ def _table_from_headers(header: list[str]) -> str | None:
     return found[0].name if len(found) == 1 else None
 
 
-def _to_table(table: str, display: str, header: list[str], frame: pl.DataFrame, bad: list[Issue]) -> RawTable:
+def _to_table(table: str, display: str, header: list[str], frame: pl.DataFrame, read_issues: list[Issue],
+              rejected: int, header_line: int = 1) -> RawTable:
     spec, accepted = TABLES[table], header_map(TABLES[table])
     written: dict[str, str] = {}
-    issues, extra, chosen = list(bad), [], {}
+    issues, extra, chosen = [], [], {}
     for i, text in enumerate(header):
         key = header_key(text)
         if not key:
@@ -134,24 +194,45 @@ def _to_table(table: str, display: str, header: list[str], frame: pl.DataFrame, 
         if column is None:
             extra.append(text.strip())
         elif column in written:
-            issues.append(Issue(display, 1, text.strip(), None,
+            issues.append(Issue(display, header_line, text.strip(), None,
                                 f"colonne en double : « {written[column]} » et « {text.strip()} » désignent {column}"))
         else:
             written[column], chosen[column] = text.strip(), f"c{i}"
     missing = [c for c in spec.columns if c.required and c.name not in written]
     if missing:
-        issues.append(Issue(display, 1, ", ".join(c.name for c in missing), None,
+        issues.append(Issue(display, header_line, ", ".join(c.name for c in missing), None,
                             "colonnes requises absentes : "
                             + ", ".join(f"{c.name} ({c.alias})" for c in missing) + " ; fichier refusé"))
     if extra:
-        issues.append(Issue(display, 1, ", ".join(extra), None,
+        issues.append(Issue(display, header_line, ", ".join(extra), None,
                             "colonnes inconnues, ignorées : " + ", ".join(extra), WARNING))
     frame = frame.select(
         *[clean_text(pl.col(chosen[c]) if c in chosen else pl.lit(None, pl.String)).alias(c)
           for c in spec.column_names], LINE)
     frame = frame.filter(pl.any_horizontal(pl.col(spec.column_names).is_not_null()))
-    refused = any(i.severity == ERROR and i.line == 1 for i in issues)
-    return RawTable(table, display, frame, written, issues, refused, bad_rows=len(bad))
+    refused = any(i.severity == ERROR for i in issues)   # the header's own issues
+    issues = list(read_issues) + issues
+    if not refused:
+        frame = _drop_total_row(frame, spec, display, written, issues)
+    if not refused and frame.height == 0 and rejected == 0:
+        issues.append(Issue(display, None, "", None, "aucune ligne de données sous l'en-tête : fichier refusé"))
+        refused = True
+    return RawTable(table, display, frame, written, issues, refused, bad_rows=rejected)
+
+
+def _drop_total_row(frame: pl.DataFrame, spec, display: str, written: dict[str, str],
+                    issues: list[Issue]) -> pl.DataFrame:
+    """Leave out a last row that totals the ones above (spreadsheets add them): a cell starting with
+    "Total" and an empty (or "Total") id."""
+    if frame.height == 0:
+        return frame
+    last = frame.row(frame.height - 1, named=True)
+    texts = [v for c, v in last.items() if c != LINE and v is not None]
+    key_values = [last[k] for k in spec.key]
+    if texts and any(_TOTAL.match(t) for t in texts) and all(k is None or _TOTAL.match(k) for k in key_values):
+        issues.append(Issue(display, last[LINE], "", texts[0], "ligne de total ignorée", WARNING))
+        return frame.head(frame.height - 1)
+    return frame
 
 
 def _sha256(path: Path) -> str:

@@ -97,9 +97,35 @@ def _typed(frame: pl.DataFrame, col: Column) -> tuple[pl.DataFrame, list[Check]]
                    for j, (_, message) in enumerate(parsed.problems)]
 
 
+_SLASHED = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:[ T].*)?$"
+
+
+def month_first(raw: RawTable, spec) -> Issue | None:
+    """A file whose dates are written month first (US order, `03/31/2024`) cannot be trusted for any of
+    its dates, `03/04/2024` included: it is refused as a whole rather than guessed. The issue names the
+    first date that shows the order (its second part above 12)."""
+    for col in spec.columns:
+        if col.kind != "date" or col.name not in raw.headers:
+            continue
+        found = raw.frame.lazy().select(LINE, col.name).filter(
+            pl.col(col.name).str.extract(_SLASHED, 2).cast(pl.Int32, strict=False) > 12,
+            pl.col(col.name).str.extract(_SLASHED, 1).cast(pl.Int32, strict=False) <= 12).head(1).collect()
+        if found.height:
+            line, value = found.row(0)
+            return Issue(raw.file, line, raw.headers[col.name], value,
+                         "date écrite mois avant jour (format américain) : l'ordre jour/mois de tout le fichier "
+                         "est ambigu, fichier refusé ; exportez les dates en JJ/MM/AAAA ou AAAA-MM-JJ")
+    return None
+
+
 def check_table(table: str, raws: list[RawTable], context: Context) -> Checked:
     spec = TABLES[table]
     counts, issues = TableCounts(), []
+    for r in raws:
+        problem = None if r.refused else month_first(r, spec)
+        if problem:
+            r.issues.append(problem)
+            r.refused = True
     usable = [r for r in raws if not r.refused]
     for r in raws:
         issues += r.issues

@@ -8,6 +8,7 @@ data/reference/value_aliases.csv plus the codes and French labels of the referen
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -88,18 +89,33 @@ def parse_text(col: str) -> Parsed:
     return Parsed(pl.col(col))
 
 
-# --- dates -----------------------------------------------------------------------------------------
-_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
-_DMY = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+# --- dates ---------------------------------------------------------------------------------------
+# Accepted: ISO `2024-03-31`; day first `31/03/2024`, `31-3-2024`, `31.03.2024`; a two-digit year
+# `31/3/24` read as 2024 (20YY: the programme began in 2021, so no date of it is in the 1900s; the rules
+# on each table then check the date's range); an Excel serial number `45382` (a date cell that lost its
+# format: days since 30/12/1899, accepted from 36526 = 1/1/2000 to 73051 = 31/12/2099). Day before
+# month is the Belgian order; a file showing month-first dates is refused as a whole (dates.py).
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + "$"
+_DMY = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})" + _TIME + "$"
+_DMYY = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2})" + _TIME + "$"
+_SERIAL = r"^(\d{5})(?:\.\d+)?$"
+SERIAL_RANGE = (36526, 73051)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def parse_date(col: str) -> Parsed:
     raw = pl.col(col)
     ymd = (pl.when(raw.str.contains(_ISO)).then(raw.str.replace(_ISO, "${1}-${2}-${3}"))
-           .when(raw.str.contains(_DMY)).then(raw.str.replace(_DMY, "${3}-${2}-${1}")))
-    value = ymd.str.to_date("%Y-%m-%d", strict=False)
+           .when(raw.str.contains(_DMY)).then(raw.str.replace(_DMY, "${3}-${2}-${1}"))
+           .when(raw.str.contains(_DMYY)).then(raw.str.replace(_DMYY, "20${3}-${2}-${1}")))
+    serial = raw.str.extract(_SERIAL).cast(pl.Int64, strict=False)
+    in_range = serial.is_between(*SERIAL_RANGE)
+    value = (pl.when(serial.is_not_null())
+             .then(pl.when(in_range).then(pl.lit(EXCEL_EPOCH) + pl.duration(days=serial)))
+             .otherwise(ymd.str.to_date("%Y-%m-%d", strict=False))).cast(pl.Date)
     return Parsed(value, [(raw.is_not_null() & value.is_null(),
-                           "date invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")])
+                           "date invalide (attendu JJ/MM/AAAA, AAAA-MM-JJ ou une date Excel)")])
 
 
 # --- numbers ---------------------------------------------------------------------------------------
@@ -194,8 +210,9 @@ _LIST_SEPARATORS = r"[|;,]"
 
 
 def parse_tags(col: str) -> Parsed:
-    """Free tags: lower case, no accents, words joined by '_', '|'-separated, duplicates dropped."""
-    tags = pl.col(col).str.split("|").list.eval(
+    """Free tags: lower case, no accents, words joined by '_', '|'-separated (a line break inside a cell,
+    Excel's Alt+Enter, separates tags too), duplicates dropped."""
+    tags = pl.col(col).str.replace_all(r"[\r\n]+", "|").str.split("|").list.eval(
         pl.element().str.split(";").explode().str.split(",").explode()
         .str.strip_chars().str.to_lowercase().str.normalize("NFKD").str.replace_all(r"\p{M}", "")
         .str.replace_all(r"[\s\-]+", "_").filter(pl.element().str.len_bytes() > 0).unique(maintain_order=True))

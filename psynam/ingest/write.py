@@ -1,7 +1,7 @@
 """Writing checked rows into the canonical tables: stage, compare, update, insert — all set-based.
 
 Rows are keyed as in tables.py; a row equal to the stored one is left alone (unchanged), a different
-one is updated, a new key is inserted. Only the columns the export holds are compared and written, so
+one is updated, a new key is inserted — and each is recorded in import_changes_<table> for undo. Only the columns the export holds are compared and written, so
 a monthly export without an optional column does not erase it. The SQL is built here rather than kept
 in queries/ because it is the same four statements for seven tables; every identifier placed into it
 comes from the fixed column lists of tables.py (house rule 4), every value is bound.
@@ -33,8 +33,15 @@ def column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     return dict(rows)
 
 
-def merge(con: duckdb.DuckDBPyConnection, checked: Checked, counts: TableCounts) -> None:
-    """Upsert the valid rows of one table; fill counts.inserted/updated/unchanged."""
+def changes_table(table: str) -> str:
+    """The change records of an imported table (queries/staging/tables.sql)."""
+    assert table in TABLES
+    return f"import_changes_{table}"
+
+
+def merge(con: duckdb.DuckDBPyConnection, checked: Checked, counts: TableCounts, import_id: int) -> None:
+    """Upsert the valid rows of one table; fill counts.inserted/updated/unchanged; record for each row
+    what the import did to it (and, for an update, the row as it was) in import_changes_<table>."""
     spec = TABLES[checked.table]
     assert checked.table in TABLES and set(checked.columns) <= set(spec.column_names)
     if checked.frame.height == 0:
@@ -45,9 +52,10 @@ def merge(con: duckdb.DuckDBPyConnection, checked: Checked, counts: TableCounts)
                            f"{sorted(spec.column_names)}")
     columns, keys = checked.columns, spec.key
     values = [c for c in columns if c not in keys]
-    t, s = _q(checked.table), STAGE
+    t, s, ch = _q(checked.table), STAGE, _q(changes_table(checked.table))
     on = " and ".join(f"t.{_q(k)} = s.{_q(k)}" for k in keys)
     changed = " or ".join(f"s.{_q(c)} is distinct from t.{_q(c)}" for c in values) or "false"
+    absent = f"t.{_q(keys[0])} is null"
 
     con.register(FRAME, checked.frame.select(columns).to_arrow())
     try:
@@ -55,11 +63,21 @@ def merge(con: duckdb.DuckDBPyConnection, checked: Checked, counts: TableCounts)
                     + ", ".join(f"cast({_q(c)} as {types[c]}) as {_q(c)}" for c in columns) + f" from {FRAME}")
     finally:
         con.unregister(FRAME)
+    # Counted from the stage, not from the change records just written: DuckDB 2.0 can miss rows of a
+    # large insert when the same transaction reads them back through a filter.
     inserted, updated, unchanged = con.execute(
-        f"select count(*) filter (where t.{_q(keys[0])} is null), "
-        f"count(*) filter (where t.{_q(keys[0])} is not null and ({changed})), "
-        f"count(*) filter (where t.{_q(keys[0])} is not null and not ({changed})) "
+        f"select count(*) filter (where {absent}), "
+        f"count(*) filter (where not ({absent}) and ({changed})), "
+        f"count(*) filter (where not ({absent}) and not ({changed})) "
         f"from {s} s left join {t} t on {on}").fetchall()[0]
+    # Before anything is written: what each row will do, and the previous version of updated rows.
+    previous = [c for c in spec.column_names if c not in keys]
+    action = f"case when {absent} then 'inserted' when ({changed}) then 'updated' else 'unchanged' end"
+    con.execute(
+        f"insert into {ch} by name select $id as import_id, {action} as action, "
+        + ", ".join(f"s.{_q(k)} as {_q(k)}" for k in keys)
+        + "".join(f", case when not ({absent}) and ({changed}) then t.{_q(c)} end as {_q(c)}" for c in previous)
+        + f" from {s} s left join {t} t on {on}", {"id": import_id})
     if updated:
         con.execute(f"update {t} as t set " + ", ".join(f"{_q(c)} = s.{_q(c)}" for c in values)
                     + f" from {s} s where {on} and ({changed})")
@@ -71,9 +89,14 @@ def merge(con: duckdb.DuckDBPyConnection, checked: Checked, counts: TableCounts)
     counts.inserted, counts.updated, counts.unchanged = inserted, updated, unchanged
 
 
-def record_import(con: duckdb.DuckDBPyConnection, sources: list[dict], summary: dict) -> int:
-    """Add a line to the `imports` log; returns its import_id."""
-    return con.execute(
-        "insert into imports (imported_at, sources, summary) values ($at, $sources, $summary) returning import_id",
-        {"at": dt.datetime.now().replace(microsecond=0), "sources": json.dumps(sources, ensure_ascii=False),
-         "summary": json.dumps(summary, ensure_ascii=False)}).fetchall()[0][0]
+def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("select nextval('import_id_seq')").fetchall()[0][0]
+
+
+def record_import(con: duckdb.DuckDBPyConnection, import_id: int, sources: list[dict], summary: dict) -> int:
+    """Add a line to the `imports` log."""
+    con.execute(
+        "insert into imports (import_id, imported_at, sources, summary) values ($id, $at, $sources, $summary)",
+        {"id": import_id, "at": dt.datetime.now().replace(microsecond=0),
+         "sources": json.dumps(sources, ensure_ascii=False), "summary": json.dumps(summary, ensure_ascii=False)})
+    return import_id

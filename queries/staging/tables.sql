@@ -97,3 +97,30 @@ create table if not exists imports (
     sources     varchar not null,              -- JSON list of {file, sha256}
     summary     varchar not null               -- JSON {tables: {t: {read, inserted, updated, unchanged, rejected}}, accept_valid, errors, warnings}
 );
+
+-- Change records, one table per imported table (same columns, plus import_id and action), so that an
+-- import can be taken back exactly (psynam/ingest/undo.py): for each row an import held, its key and
+-- what it did — 'inserted', 'updated' (with the whole row as it was before) or 'unchanged'.
+create table if not exists import_changes_sessions as
+    select null::integer as import_id, null::varchar as action, * from sessions limit 0;
+create table if not exists import_changes_clairvisions as
+    select null::integer as import_id, null::varchar as action, * from clairvisions limit 0;
+create table if not exists import_changes_partners as
+    select null::integer as import_id, null::varchar as action, * from partners limit 0;
+create table if not exists import_changes_agreements as
+    select null::integer as import_id, null::varchar as action, * from agreements limit 0;
+create table if not exists import_changes_psychologists as
+    select null::integer as import_id, null::varchar as action, * from psychologists limit 0;
+create table if not exists import_changes_budget as
+    select null::integer as import_id, null::varchar as action, * from budget limit 0;
+create table if not exists import_changes_activities as
+    select null::integer as import_id, null::varchar as action, * from activities limit 0;
+
+-- Imports taken back: when, by whom, and after which import (so that a replay of the history applies
+-- each undo at the same point).
+create table if not exists import_undos (
+    import_id    integer primary key,
+    undone_at    timestamp not null,
+    after_import integer not null,             -- the last import_id recorded when the undo was made
+    undone_by    varchar
+);

@@ -49,6 +49,11 @@ def snapshot(db: Path) -> dict[str, str] | None:
         con.close()
 
 
+def data_tables(snap: dict[str, str] | None) -> dict[str, str]:
+    """The imported tables of a snapshot (without the import log and change records)."""
+    return {t: h for t, h in (snap or {}).items() if t != "imports" and not t.startswith("import_")}
+
+
 def rows(db: Path, sql: str) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:

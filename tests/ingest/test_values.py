@@ -54,15 +54,24 @@ def test_integer_forms(tmp_path, db):
 
 def test_both_date_formats(tmp_path, db):
     stored = _one(tmp_path, db, "session_date", "2024-03-31", "31/03/2024", "31-03-2024", "1/3/2024",
-                  "31.03.2024", "2024-03-31 00:00:00", extra={"care_level": "premiere_ligne"})
-    assert stored == [dt.date(2024, 3, 31)] * 3 + [dt.date(2024, 3, 1)] + [dt.date(2024, 3, 31)] * 2
+                  "31.03.2024", "2024-03-31 00:00:00", "31/3/24", "45382", extra={"care_level": "premiere_ligne"})
+    assert stored == [dt.date(2024, 3, 31)] * 3 + [dt.date(2024, 3, 1)] + [dt.date(2024, 3, 31)] * 4
 
 
-@pytest.mark.parametrize("text", ["31/02/2024", "2024-13-01", "03/31/24", "mars 2024"])
+@pytest.mark.parametrize("text", ["31/02/2024", "2024-13-01", "mars 2024", "12345", "31/3/2024/1"])
 def test_invalid_dates(tmp_path, db, text):
     path = sessions_file(tmp_path, {"session_date": text})
     assert messages(import_paths([path], db)) == [
-        f"{path}:2: session_date: date invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA) (« {text} »)"]
+        f"{path}:2: session_date: date invalide (attendu JJ/MM/AAAA, AAAA-MM-JJ ou une date Excel) (« {text} »)"]
+
+
+def test_a_month_first_date_refuses_the_whole_file(tmp_path, db):
+    path = sessions_file(tmp_path, {"session_date": "04/03/2024"}, {"session_date": "03/31/24"})
+    report = import_paths([path], db)
+    assert report.status == "refused" and report.tables["sessions"].rejected == 2
+    assert messages(report) == [f"{path}:3: session_date: date écrite mois avant jour (format américain) : "
+                                "l'ordre jour/mois de tout le fichier est ambigu, fichier refusé ; exportez les "
+                                "dates en JJ/MM/AAAA ou AAAA-MM-JJ (« 03/31/24 »)"]
 
 
 def test_every_boolean_spelling(tmp_path, db):
