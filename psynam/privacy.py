@@ -1,70 +1,364 @@
-"""Small-count suppression (docs/indicators.md, Privacy), one rule for every view and export.
+"""Small-count suppression (docs/indicators.md, Privacy): one rule for every view and export.
 
-Counts of people or sessions from 1 to threshold−1 are published as `< 5`; where a line of a table (a
-row or column along one dimension) then holds exactly one hidden cell, a second, complementary cell is
-hidden (`masqué`) so that the line's total, published elsewhere, cannot give the first back; a rate or
-percentage derived from a hidden count is hidden too. The coordinator's own screen may show exact
-figures; everything that leaves it goes through `suppress()`.
+The rule, as applied by `suppress()` to a table (dimension columns, count columns, derived rates):
+
+1. Primary: a count of people or sessions from 1 to threshold−1 is published as `< 5` (threshold 5 by
+   default; `PSYNAM_SMALL_COUNT_THRESHOLD` or `small_count_threshold` in .streamlit/secrets.toml).
+2. What an outsider is assumed to know besides the table: every margin of it — the sum of a count over
+   any set of its dimensions (the same view with those filters widened to "all": row and column totals,
+   subtotals, the grand total that a KPI card publishes), per group of a declared grouping attribute
+   (e.g. arrondissement totals of a commune table) — published exactly unless the margin is itself a
+   small count (then only "between 1 and threshold−1" is known); a count column that is the sum of
+   others in the same row (declared in `Spec.totals`, or found in the data); published cells exactly;
+   that a `< 5` cell lies in 1..threshold−1 and a `masqué` cell is at least the threshold.
+3. Complementary: while a hidden cell can be recomputed from that knowledge — exactly (it is fixed by the
+   linear equations) or by bounds (a linear programme gives it a range narrower than one person) — one
+   more cell is hidden (`masqué`): the smallest published positive count that shares an equation with it.
+4. A rate or percentage derived from a hidden count is hidden too (`masqué`).
+
+The coordinator's own screen may show exact figures; everything that leaves it goes through `suppress()`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import os
+import tomllib
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
 import polars as pl
 
-DEFAULT_THRESHOLD = 5
 SECONDARY = "masqué"
+MAX_ROUNDS = 8  # rounds of complements; what is still exposed after them cannot be fixed in the table
+ENV_THRESHOLD = "PSYNAM_SMALL_COUNT_THRESHOLD"
+SECRETS_KEY = "small_count_threshold"
+FALLBACK_THRESHOLD = 5
+_SECRETS = Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml"
 
 
-def primary_mark(threshold: int = DEFAULT_THRESHOLD) -> str:
-    return f"< {threshold}"
+def configured_threshold() -> int:
+    """The threshold in force: $PSYNAM_SMALL_COUNT_THRESHOLD, else `small_count_threshold` (top level or
+    under [privacy]) in .streamlit/secrets.toml, else 5. A threshold below 2 would suppress nothing."""
+    raw = os.environ.get(ENV_THRESHOLD)
+    if raw is None and _SECRETS.is_file():
+        secrets = tomllib.loads(_SECRETS.read_text(encoding="utf-8"))
+        raw = secrets.get(SECRETS_KEY, secrets.get("privacy", {}).get(SECRETS_KEY))
+    if raw is None:
+        return FALLBACK_THRESHOLD
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"small-count threshold must be an integer, got {raw!r}") from None
+    if value < 2:
+        raise ValueError(f"small-count threshold must be at least 2, got {value}")
+    return value
+
+
+DEFAULT_THRESHOLD = configured_threshold()
+
+
+def threshold_or_default(threshold: int | None) -> int:
+    return DEFAULT_THRESHOLD if threshold is None else threshold
+
+
+def primary_mark(threshold: int | None = None) -> str:
+    return f"< {threshold_or_default(threshold)}"
+
+
+def is_small(value, threshold: int | None = None) -> bool:
+    """A count that must not leave the coordinator's screen as such."""
+    return value is not None and 0 < value < threshold_or_default(threshold)
 
 
 @dataclass(frozen=True)
 class Spec:
-    """What a table holds: its dimension columns, the counts of people/sessions, and the rates derived
-    from those counts (rate column -> the count columns it is computed from)."""
+    """What a table holds: its dimension columns, the counts of people/sessions, the rates derived from
+    those counts (rate column -> the count columns it is computed from), count columns that are the sum
+    of other count columns of the same row (total -> parts), and grouping attributes whose totals are
+    published elsewhere (attribute column -> the dimension it groups, e.g. {"arrondissement": "nis"})."""
 
     dimensions: tuple[str, ...] = ()
     counts: tuple[str, ...] = ()
     rates: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    totals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    groupings: dict[str, str] = field(default_factory=dict)
 
 
-def _hidden_masks(frame: pl.DataFrame, spec: Spec, threshold: int) -> dict[str, list[int]]:
-    """For each count column, 0 = published, 1 = primary (< threshold), 2 = complementary."""
-    masks: dict[str, list[int]] = {}
+# ---- the knowledge an outsider has: linear relations between cells ----------------------------------
+
+@dataclass(frozen=True)
+class Relation:
+    """sum(coef * cell) = value over the given cells; `exact` when the value is published, else the
+    outsider only knows it lies in 1..threshold−1 (a margin that is itself a small count)."""
+
+    cells: tuple[int, ...]
+    coefs: tuple[int, ...]
+    value: int
+    exact: bool
+
+
+def _inferred_totals(frame: pl.DataFrame, counts: list[str]) -> dict[str, tuple[str, ...]]:
+    """Count columns equal, in every row, to the sum of two or more other count columns (e.g. sessions =
+    individual + group): a relation the outsider can use even when nobody declared it."""
+    found: dict[str, tuple[str, ...]] = {}
+    if frame.height == 0 or len(counts) < 3:
+        return found
+    data = {c: np.nan_to_num(frame[c].cast(pl.Float64).to_numpy()) for c in counts}
+    for total in counts:
+        others = [c for c in counts if c != total]
+        for size in range(2, min(len(others), 4) + 1):
+            for parts in itertools.combinations(others, size):
+                if np.array_equal(data[total], sum(data[p] for p in parts)) and data[total].any():
+                    found[total] = parts
+                    break
+            if total in found:
+                break
+    return found
+
+
+def relations(frame: pl.DataFrame, spec: Spec, threshold: int) -> tuple[np.ndarray, list[Relation], list[str]]:
+    """The cells of a table (row-major over its count columns), their values, and every relation."""
+    counts = [c for c in spec.counts if c in frame.columns]
     dims = [d for d in spec.dimensions if d in frame.columns]
-    for col in spec.counts:
-        values = [v if v is not None else 0 for v in frame[col].to_list()]
-        mask = [1 if 0 < v < threshold else 0 for v in values]
-        # Lines: along each dimension, the cells that share every other dimension's value.
-        lines: list[list[int]] = []
-        if not dims:
-            lines.append(list(range(frame.height)))
-        for d in dims:
-            others = [o for o in dims if o != d]
-            keyed = frame.with_row_index("_i").with_columns(pl.lit(0).alias("_k"))
-            group_cols = others or ["_k"]
-            for _, part in keyed.group_by(group_cols, maintain_order=True):
-                lines.append(part["_i"].to_list())
+    n, k = frame.height, len(counts)
+    values = np.zeros(n * k, dtype=np.int64)
+    for j, col in enumerate(counts):
+        values[j::k] = np.rint(np.nan_to_num(frame[col].cast(pl.Float64).to_numpy())).astype(np.int64)
+    out: list[Relation] = []
+
+    def margin(cells: list[int]) -> None:
+        total = int(values[cells].sum())
+        out.append(Relation(tuple(cells), (1,) * len(cells), total, not is_small(total, threshold)))
+
+    keys = frame.select(dims + [g for g in spec.groupings if g in frame.columns]).with_row_index("_i")
+    groupings = [(g, d) for g, d in spec.groupings.items() if g in frame.columns and d in dims]
+    key_sets: list[list[str]] = []
+    for size in range(1, len(dims) + 1):
+        for summed in itertools.combinations(dims, size):
+            kept = [d for d in dims if d not in summed]
+            key_sets.append(kept)
+            key_sets.extend(kept + [g] for g, d in groupings if d in summed)
+    if not dims:
+        key_sets.append([])
+    seen: set[tuple[int, ...]] = set()
+    for kept in key_sets:
+        groups = ([keys["_i"].to_list()] if not kept else
+                  [part["_i"].to_list() for _, part in keys.group_by(kept, maintain_order=True)])
+        for rows in groups:
+            for j in range(k):
+                cells = tuple(i * k + j for i in rows)
+                if cells not in seen:
+                    seen.add(cells)
+                    margin(list(cells))
+    declared = {t: p for t, p in spec.totals.items() if t in counts and all(c in counts for c in p)}
+    for total, parts in {**_inferred_totals(frame, counts), **declared}.items():
+        jt, jp = counts.index(total), [counts.index(p) for p in parts]
+        for i in range(n):
+            out.append(Relation((i * k + jt, *(i * k + j for j in jp)), (1, *(-1,) * len(jp)), 0, True))
+    return values, out, counts
+
+
+# ---- the audit: can a hidden cell be recomputed? ---------------------------------------------------
+
+def _components(hidden: list[int], rels: list[Relation], status: np.ndarray) -> list[tuple[list[int], list[Relation]]]:
+    """Hidden cells linked by a relation, with the relations that touch them."""
+    parent = {c: c for c in hidden}
+
+    def find(c):
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    touching: list[tuple[Relation, list[int]]] = []
+    for rel in rels:
+        inside = [c for c in rel.cells if status[c] in (1, 2)]
+        if inside:
+            touching.append((rel, inside))
+            for c in inside[1:]:
+                parent[find(c)] = find(inside[0])
+    groups: dict[int, tuple[list[int], list[Relation]]] = {}
+    for c in hidden:
+        groups.setdefault(find(c), ([], []))[0].append(c)
+    for rel, inside in touching:
+        groups[find(inside[0])][1].append(rel)
+    return list(groups.values())
+
+
+def _pinned_in(cells: list[int], rels: list[Relation], values: np.ndarray, status: np.ndarray,
+               threshold: int, use_bounds: bool) -> tuple[list[int], list[int] | None]:
+    column = {c: j for j, c in enumerate(cells)}
+    eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
+    for rel in rels:
+        row = np.zeros(len(cells))
+        published = 0
+        for cell, coef in zip(rel.cells, rel.coefs):
+            if cell in column:
+                row[column[cell]] += coef
+            else:
+                published += coef * int(values[cell])
+        if rel.exact:
+            eq_rows.append(row)
+            eq_rhs.append(rel.value - published)
+        else:  # the margin is only known to lie in 1..threshold-1
+            ub_rows.extend([row, -row])
+            ub_rhs.extend([threshold - 1 - published, -(1 - published)])
+    found: set[int] = set()
+    null = np.eye(len(cells))
+    if eq_rows:
+        eq = np.unique(np.column_stack([np.array(eq_rows), np.array(eq_rhs)]), axis=0)
+        eq_rows, eq_rhs = list(eq[:, :-1]), list(eq[:, -1])
+        # The null space of the equations, from the (small, symmetric) Gram matrix: free directions.
+        gram = eq[:, :-1].T @ eq[:, :-1]
+        eigenvalues, vectors = np.linalg.eigh(gram)
+        null = vectors[:, eigenvalues < 1e-8 * max(1.0, float(eigenvalues.max(initial=0)))]
+        found = {c for j, c in enumerate(cells) if null.shape[1] == 0 or np.abs(null[j]).max() < 1e-9}
+    linear = sorted(found)
+    if not use_bounds:
+        return linear, None
+    bounds = [(1, threshold - 1) if status[c] == 1 else (threshold, None) for c in cells]
+    true = np.array([float(values[c]) for c in cells])
+    lower = np.array([b[0] for b in bounds], dtype=float)
+    upper = np.array([np.inf if b[1] is None else b[1] for b in bounds], dtype=float)
+    ub = np.array(ub_rows) if ub_rows else np.zeros((0, len(cells)))
+    slack = np.array(ub_rhs) - ub @ true if ub_rows else np.zeros(0)
+    certified: set[int] = set()
+    for j, c in enumerate(cells):
+        # Certificate first (cheap): move along the equations' free direction that changes this cell
+        # most; if the true table can move it by one either way within every bound, it is not pinned.
+        if c in found or status[c] != 1:
+            continue
+        d = null @ null[j]
+        if abs(d[j]) < 1e-9:
+            continue
+        d = d / d[j]  # one unit of this cell per step
+        for sign in (1.0, -1.0):
+            step = sign * d
+            with np.errstate(divide="ignore", invalid="ignore"):
+                room_up = np.where(step > 1e-12, (upper - true) / step, np.inf)
+                room_down = np.where(step < -1e-12, (lower - true) / step, np.inf)
+                moved = ub @ step
+                room_ub = np.where(moved > 1e-12, slack / moved, np.inf)
+            if min(room_up.min(initial=np.inf), room_down.min(initial=np.inf),
+                   room_ub.min(initial=np.inf)) >= 1 - 1e-9:
+                certified.add(c)
+                break
+    if all(c in found or c in certified or status[c] != 1 for c in cells):
+        return linear, sorted(found)
+    from scipy.optimize import linprog  # only the audit's hard cases need it
+
+    lp = {"A_eq": np.array(eq_rows) if eq_rows else None, "b_eq": np.array(eq_rhs) if eq_rows else None,
+          "A_ub": np.array(ub_rows) if ub_rows else None, "b_ub": np.array(ub_rhs) if ub_rows else None,
+          "bounds": bounds, "method": "highs"}
+    # One programme can certify many cells: push all the uncertified small counts down, then up; any
+    # that moved by one or more in a feasible table is not pinned. The rest get their own programmes.
+    rng = np.random.default_rng(len(cells))
+    for attempt in range(8):
+        open_ = [j for j, c in enumerate(cells) if status[c] == 1 and c not in found and c not in certified]
+        if not open_:
+            break
+        cost = np.zeros(len(cells))
+        cost[open_] = (1.0, -1.0)[attempt % 2] if attempt < 2 else rng.choice((-1.0, 1.0), len(open_))
+        result = linprog(cost, **lp)
+        moved = [cells[j] for j in open_ if result.status == 0 and abs(result.x[j] - true[j]) >= 1 - 1e-6]
+        certified.update(moved)
+        if attempt >= 2 and not moved:
+            break
+    for j, c in enumerate(cells):
+        if c in found or c in certified or status[c] != 1:
+            continue  # bounds only matter for small counts: a `masqué` cell is known to be >= threshold
+        cost = np.zeros(len(cells))
+        cost[j] = 1.0
+        low = linprog(cost, **lp)
+        if low.status == 0 and low.fun <= true[j] - 1 + 1e-6:
+            continue
+        high = linprog(-cost, **lp)
+        if high.status == 0 and -high.fun >= true[j] + 1 - 1e-6:
+            continue
+        found.add(c)
+    return linear, sorted(found)
+
+
+def recomputable(values: np.ndarray, status: np.ndarray, rels: list[Relation], threshold: int,
+                 *, use_bounds: bool = True, cache: dict | None = None) -> list[int]:
+    """Hidden cells (status 1 = primary, 2 = complementary) that an outsider can pin to one value from
+    the published cells and relations: any hidden cell fixed by the equations, and (use_bounds) a small
+    count whose range, under the equations, the small-margin intervals and what each mark says about its
+    cell (`< 5`: 1..threshold−1; `masqué`: at least the threshold), is narrower than one (linear programme)."""
+    hidden = [int(c) for c in np.flatnonzero((status == 1) | (status == 2))]
+    cache = {} if cache is None else cache
+    out: list[int] = []
+    for cells, touching in _components(hidden, rels, status):
+        key = (frozenset(cells), frozenset(c for c in cells if status[c] == 1))
+        linear, bounded = cache.get(key, (None, None))
+        if linear is None or (use_bounds and bounded is None):
+            linear, bounded = _pinned_in(cells, touching, values, status, threshold, use_bounds)
+            cache[key] = (linear, bounded)
+        out.extend(bounded if use_bounds else linear)
+    return sorted(out)
+
+
+def _protect(values: np.ndarray, rels: list[Relation], threshold: int) -> np.ndarray:
+    """0 = published, 1 = primary (< threshold), 2 = complementary."""
+    status = np.where((values > 0) & (values < threshold), 1, 0)
+    if not status.any():
+        return status
+    members: dict[int, list[Relation]] = {}
+    for rel in rels:
+        for cell in rel.cells:
+            members.setdefault(cell, []).append(rel)
+    # A cell alone in a published margin is known whatever we do: hiding it protects nothing (status 3).
+    for rel in rels:  # zeros are always published, so a margin whose other cells are zeros pins its cell
+        nonzero = [c for c in rel.cells if values[c] != 0]
+        if rel.exact and len(nonzero) == 1 and not status[nonzero[0]]:
+            status[nonzero[0]] = 3
+    cache: dict = {}
+    bound_rounds = rounds = 0
+    while True:
+        # Cheap pass first: an exact relation with a single hidden cell gives it back.
         changed = True
         while changed:
             changed = False
-            for line in lines:
-                if len(line) < 2:
-                    continue
-                hidden = [i for i in line if mask[i]]
-                if len(hidden) != 1:
-                    continue
-                candidates = [i for i in line if not mask[i] and values[i] > 0]
-                if not candidates:
-                    continue  # every other cell is zero or hidden: nothing left that could give it away
-                smallest = min(candidates, key=lambda i: (values[i], i))
-                mask[smallest] = 2
-                changed = True
-        masks[col] = mask
-    return masks
+            for rel in rels:
+                if rel.exact and sum(1 for c in rel.cells if status[c] in (1, 2)) == 1:
+                    changed |= _hide_one(values, status, rel.cells, threshold)
+        rounds += 1
+        exposed = recomputable(values, status, rels, threshold, cache=cache, use_bounds=bound_rounds < 2)
+        if not exposed or rounds > MAX_ROUNDS:
+            break
+        linear = recomputable(values, status, rels, threshold, cache=cache, use_bounds=False)
+        if not linear:
+            # Pinned by bounds only (e.g. two `< 5` that a published margin of 8 makes 4 and 4): try a
+            # couple of rounds of complements; a margin like that must be suppressed where it is shown.
+            bound_rounds += 1
+        # Hide, for each exposed cell, the smallest published count of its tightest relation (the
+        # shortest line through it that still has one), once per relation and round.
+        progress, used = False, set()
+        for cell in exposed:
+            for rel in sorted(members.get(cell, []), key=lambda r: (not r.exact, len(r.cells))):
+                if id(rel) in used:
+                    break
+                if _hide_one(values, status, rel.cells, threshold):
+                    used.add(id(rel))
+                    progress = True
+                    break
+        if not progress:
+            break  # nothing left to hide that could help (the property tests show this does not happen)
+    return np.where(status == 3, 0, status)
+
+
+def _hide_one(values: np.ndarray, status: np.ndarray, cells, threshold: int) -> bool:
+    """Hide the smallest published positive count among `cells`, preferring one above the threshold: a
+    complement of exactly the threshold next to a `< 5` of 1 would pin both by their bounds."""
+    candidates = [c for c in cells if not status[c] and values[c] > 0]
+    if not candidates:
+        return False
+    status[min(candidates, key=lambda c: (values[c] <= threshold, values[c], c))] = 2
+    return True
 
 
 @dataclass(frozen=True)
@@ -74,20 +368,43 @@ class Published:
 
     frame: pl.DataFrame
     marks: dict[str, list[str | None]]
+    exposed: tuple[tuple[str, int], ...] = ()  # small counts the margins give back whatever the table hides
 
     def cell(self, col: str, i: int):
         mark = self.marks.get(col)
         return mark[i] if mark and mark[i] is not None else self.frame[col][i]
 
+    def hidden(self, col: str, i: int) -> bool:
+        mark = self.marks.get(col)
+        return bool(mark and mark[i] is not None)
+
     def rows(self) -> list[dict]:
         return [{c: self.cell(c, i) for c in self.frame.columns} for i in range(self.frame.height)]
 
 
-def suppress(frame: pl.DataFrame, spec: Spec, threshold: int = DEFAULT_THRESHOLD) -> Published:
+_MEMO: OrderedDict[tuple, Published] = OrderedDict()
+
+
+def _memo_key(frame: pl.DataFrame, spec: Spec, threshold: int) -> tuple:
+    digest = hashlib.sha1(frame.serialize()).hexdigest()
+    return (digest, repr(spec), threshold)
+
+
+def suppress(frame: pl.DataFrame, spec: Spec, threshold: int | None = None) -> Published:
     """Apply the rule: primary cells, complementary cells, and rates derived from either."""
-    if frame.is_empty() or not spec.counts:
+    threshold = threshold_or_default(threshold)
+    if frame.is_empty() or not any(c in frame.columns for c in spec.counts):
         return Published(frame, {})
-    masks = _hidden_masks(frame, spec, threshold)
+    key = _memo_key(frame, spec, threshold)
+    if key in _MEMO:
+        _MEMO.move_to_end(key)
+        return _MEMO[key]
+    values, rels, counts = relations(frame, spec, threshold)
+    status = _protect(values, rels, threshold)
+    k = len(counts)
+    exposed = tuple((counts[c % k], c // k) for c in recomputable(values, status, rels, threshold)
+                    if status[c] == 1)
+    masks = {col: status[j::k].tolist() for j, col in enumerate(counts)}
     marks: dict[str, list[str | None]] = {}
     for col, mask in masks.items():
         if any(mask):
@@ -103,16 +420,35 @@ def suppress(frame: pl.DataFrame, spec: Spec, threshold: int = DEFAULT_THRESHOLD
                   dtype=frame.schema[col])
         for col, mark in marks.items()
     ]) if marks else frame
-    return Published(nulled, marks)
+    published = Published(nulled, marks, exposed)
+    _MEMO[key] = published
+    if len(_MEMO) > 512:
+        _MEMO.popitem(last=False)
+    return published
 
 
-def is_safe(published: Published, spec: Spec, threshold: int = DEFAULT_THRESHOLD) -> bool:
+def is_safe(published: Published, spec: Spec, threshold: int | None = None) -> bool:
     """True when no published count cell holds a value in 1..threshold−1."""
     for col in spec.counts:
         if col not in published.frame.columns:
             continue
         for i in range(published.frame.height):
-            v = published.cell(col, i)
-            if isinstance(v, (int, float)) and 0 < v < threshold:
+            if is_small(_numeric(published.cell(col, i)), threshold):
                 return False
     return True
+
+
+def _numeric(value):
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+# ---- single figures (KPI cards, report sentences, slides) --------------------------------------------
+
+def figure(value, threshold: int | None = None) -> str | None:
+    """A lone count as it may be published: None when it can be shown, else the `< 5` mark."""
+    return primary_mark(threshold) if is_small(value, threshold) else None
+
+
+def change_hidden(now, before, threshold: int | None = None) -> bool:
+    """A change between two counts gives either back when the other is known: hide it when either is small."""
+    return is_small(now, threshold) or is_small(before, threshold)
