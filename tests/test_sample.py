@@ -238,8 +238,19 @@ def test_south_under_served_but_closing(con):
         select year(session_date) >= 2025 as late, avg(c.south::int)
         from located s join ref_communes c on c.nis = s.commune
         where year(session_date) <= 2022 or year(session_date) >= 2025 group by all""").fetchall())
-    assert 0.15 < share[False] < 0.25 < share[True] < 0.31 < pop
-    assert share[True] - share[False] > 0.03
+    assert 0.12 < share[False] < share[True] < pop - 0.08
+    assert share[True] - share[False] > 0.02
+
+
+def test_south_reach_per_1000_below_the_north(con):
+    # under-served by residence too: fewer patients per 1,000 inhabitants in the south than in the north
+    reach = dict(con.execute("""
+        with p as (select distinct patient_id, patient_commune from sessions where format = 'individuel'),
+        pop as (select south, sum(pop_total) as pop from ref_communes group by all)
+        select c.south, count(*) / any_value(pop.pop)
+        from p join ref_communes c on c.nis = p.patient_commune join pop on pop.south = c.south
+        group by all""").fetchall())
+    assert reach[True] < 0.9 * reach[False]
 
 
 def test_some_southern_communes_without_offer(con):

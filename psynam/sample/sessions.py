@@ -18,7 +18,8 @@ from psynam.sample.world import GRAVITY_KM, SOUTH_SESSION_SHARE, World, hex_ids,
 NEVER = 10**7
 WEEKDAY_P = np.array([0.19, 0.21, 0.2, 0.21, 0.155, 0.035, 0.0])  # Monday .. Sunday
 RSN_SHARE = 0.64
-SOUTH_TRAVEL_OFFSET = (0.08, 0.19)  # residents' south share above the sessions' (south patients travel north)
+SOUTH_TRAVEL_OFFSET = (0.02, 0.03)  # residents' south share above the sessions' (some south patients travel north),
+# kept small so that the south stays under-served by residence too (reach per 1,000 below the north)
 # patient categories: 0 = infant (0-2), 1 = child/adolescent (RSK 3-17), 2 = adult/young, 3 = 65+
 CAT_SECTOR_AFFINITY = {
     0: {"petite_enfance": 40.0, "ssm": 2.0, "maison_medicale": 2.0, "_": 0.2},

@@ -22,7 +22,7 @@ N_PSYCHOLOGISTS = 250
 N_PARTNERS = 200
 RSN_EFFECTIF_SHARE = 0.47      # RSN's own report (domain.md): 47 % effectifs / 53 % adhérents
 RSN_OUTSIDE_CARE_SHARE = 0.68  # ... and 68 % "hors soins"
-SOUTH_SESSION_SHARE = (0.20, 0.27)  # target south share of sessions at the start / end of 2026
+SOUTH_SESSION_SHARE = (0.24, 0.31)  # target south share of sessions at the start / end of 2026
 PSY_SOUTH_SHARE = (0.19, 0.27)   # psychologists practising in the south: recruited before / from 2023
 GRAVITY_KM = 11.0              # distance decay of the choice of a psychologist or partner
 # Neighbouring communes where some patients live (name, province, nearest commune of the province).
