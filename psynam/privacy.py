@@ -452,3 +452,11 @@ def figure(value, threshold: int | None = None) -> str | None:
 def change_hidden(now, before, threshold: int | None = None) -> bool:
     """A change between two counts gives either back when the other is known: hide it when either is small."""
     return is_small(now, threshold) or is_small(before, threshold)
+
+
+def share_hidden(part, whole, threshold: int | None = None) -> bool:
+    """A share published beside its whole gives the part, and the rest (whole − part), back: hide it when
+    any of the three is small (or unknown)."""
+    if part is None or whole is None:
+        return True
+    return any(is_small(v, threshold) for v in (part, whole, whole - part))

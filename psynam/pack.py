@@ -1,0 +1,79 @@
+"""The export pack for network representatives: one ZIP with every chart of the current view as PNG and
+SVG (drawn from the suppressed data), the data as one XLSX (a sheet per chart, plus definitions) and a
+short README in French (filters, definitions, small-count note, sources)."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import plotly.io as pio
+
+from psynam import export, privacy
+from psynam.labels.report import TEXT as T
+
+
+def readme(records, filters_text: str, data_date: str, xlsx_name: str, threshold: int | None = None) -> str:
+    threshold = privacy.threshold_or_default(threshold)
+    lines = [T["readme_title"], "=" * len(T["readme_title"]), "",
+             f"{T['filters']} : {filters_text}", f"{T['data_date']} : {data_date}", "",
+             T["readme_contents"].format(xlsx=xlsx_name), "", T["readme_charts"] + " :"]
+    for r in records:
+        lines.append(f"- {r.title} : {r.definition}")
+    lines += ["", f"{T['suppression']} : {T['suppression_text'].format(threshold=threshold, last=threshold - 1)}",
+              "", f"{T['sources']} : {T['sources_text']}", ""]
+    return "\n".join(lines)
+
+
+def build_zip(records, filters, filters_text: str, data_date: str, notes: list[tuple[str, str]]) -> bytes:
+    """records: ui.ChartRecord-like objects (key, title, definition, build, published, columns)."""
+    stems = [export.file_stem(r.title, filters.date_from, filters.date_to) for r in records]
+    seen: dict[str, int] = {}
+    for i, stem in enumerate(stems):  # two charts with one title keep distinct files
+        seen[stem] = seen.get(stem, 0) + 1
+        if seen[stem] > 1:
+            stems[i] = f"{stem}_{seen[stem]}"
+    xlsx_name = export.file_stem("donnees", filters.date_from, filters.date_to) + ".xlsx"
+    figures = [r.build(r.published.frame) for r in records]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for kind in ("png", "svg"):
+            for stem, data in zip(stems, _images(figures, kind) if figures else []):
+                archive.writestr(f"{stem}.{kind}", data)
+        sheets = [(r.title, r.published, r.columns) for r in records]
+        definitions = notes + [(r.title, r.definition) for r in records]
+        archive.writestr(xlsx_name, export.to_xlsx(sheets, definitions))
+        archive.writestr("README.txt", readme(records, filters_text, data_date, xlsx_name).encode("utf-8"))
+    return buffer.getvalue()
+
+
+def _images(figures, kind: str) -> list[bytes]:
+    """All figures in one kaleido session (one Chromium start per format, not one per chart)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [Path(tmp) / f"{i}.{kind}" for i in range(len(figures))]
+        pio.write_images(figures, paths, format=kind, width=1400, height=700, scale=2 if kind == "png" else 1)
+        return [p.read_bytes() for p in paths]
+
+
+def sidebar_button(filters) -> None:
+    """The pack's download button, under the page (app.py calls it after page.run(), when the page's charts
+    are recorded). Images are drawn on click only."""
+    import streamlit as st
+
+    from psynam import formatting as fmt, ui
+
+    records = list(ui.current_charts())
+    if filters is None:
+        return
+    if not records:
+        st.sidebar.caption(T["no_charts"])
+        return
+    last = ui.frame("filters/data_bounds").row(0, named=True)["last_date"]
+    filters_text = ui.describe_filters(filters)
+    notes = ui.download_notes(T["pack"], T["pack_help"], filters)
+    st.sidebar.download_button(
+        T["pack"], lambda: build_zip(records, filters, filters_text, fmt.day(last), notes),
+        export.file_stem("pack", filters.date_from, filters.date_to) + ".zip", "application/zip",
+        key="export_pack", icon=":material/folder_zip:", help=T["pack_help"], on_click="ignore")

@@ -1,0 +1,77 @@
+"""The report's chart builders: pure functions, published (suppressed) frame -> Plotly figure.
+
+A hidden cell arrives as null and is simply not drawn; an empty frame gives the house `empty()` figure.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from psynam.charts import PALETTE, base_layout, empty, mark_dates
+from psynam.labels.report import TEXT as T
+
+
+def partners_by_care(frame: pl.DataFrame) -> go.Figure:
+    if frame.is_empty():
+        return empty()
+    fig = go.Figure()
+    for column, name, color in (("registered_partners", T["registered"], PALETTE["RSN"]),
+                                ("active_partners", T["active"], PALETTE["south"])):
+        fig.add_bar(x=frame["group_label"].to_list(), y=frame[column].to_list(), name=name, marker_color=color,
+                    text=frame[column].to_list(), textposition="outside",
+                    hovertemplate="%{x} : %{y:,.0f}<extra>" + name + "</extra>")
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title=T["registered"])
+    return base_layout(fig)
+
+
+def reach_by_area(frame: pl.DataFrame, province_reach: float | None, *, value: str = "reach_per_1000",
+                  title: str | None = None, decimals: int = 1) -> go.Figure:
+    """Reach per 1,000 by arrondissement, south in its colour, the province average as a line."""
+    if frame.is_empty():
+        return empty()
+    colors = [PALETTE["south"] if s else PALETTE["north"] for s in frame["is_south"].to_list()]
+    fmt = f"%{{y:,.{decimals}f}}"
+    fig = go.Figure(go.Bar(x=frame["area"].to_list(), y=frame[value].to_list(), marker_color=colors,
+                           texttemplate=fmt, textposition="outside", hovertemplate="%{x} : " + fmt + "<extra></extra>"))
+    if province_reach is not None:
+        fig.add_hline(y=province_reach, line={"color": PALETTE["accent"], "dash": "dash", "width": 2},
+                      annotation_text=f"{T['province']} : {province_reach:.{decimals}f}".replace(".", ","),
+                      annotation_position="top right", annotation_bgcolor="rgba(255,255,255,0.85)")
+    fig.update_yaxes(title=title or T["reach"])
+    return base_layout(fig)
+
+
+def south_share_by_month(frame: pl.DataFrame, milestones: pl.DataFrame, population_pct: float | None,
+                         period) -> go.Figure:
+    if frame.is_empty():
+        return empty()
+    fig = go.Figure(go.Scatter(x=frame["month"].to_list(), y=frame["south_sessions_pct"].to_list(),
+                               mode="lines+markers", name=T["south_pct"], line={"color": PALETTE["south"], "width": 3},
+                               hovertemplate="%{x|%m/%Y} : %{y:,.1f} %<extra></extra>"))
+    if population_pct is not None:
+        fig.add_hline(y=population_pct, line={"color": PALETTE["north"], "dash": "dash", "width": 2},
+                      annotation_text=T["south_population_pct"], annotation_position="bottom left")
+    fig.update_yaxes(title=T["south_pct"], rangemode="tozero")
+    fig.update_xaxes(tickformat="%m/%Y")
+    mark_dates(fig, milestones, within=period)
+    return base_layout(fig)
+
+
+def budget_projection(frame: pl.DataFrame) -> go.Figure:
+    """Per network, the capped envelope used to date and the projected year-end, against 85 % and 100 %."""
+    if frame.is_empty():
+        return empty()
+    fig = go.Figure()
+    for column, name, color in (("usage_pct", T["usage_pct"], PALETTE["RSN"]),
+                                ("linear_pct", T["projected_pct"], PALETTE["RSK"])):
+        fig.add_bar(x=frame["network"].to_list(), y=frame[column].to_list(), name=name, marker_color=color,
+                    texttemplate="%{y:,.1f} %", textposition="outside",
+                    hovertemplate="%{x} : %{y:,.1f} %<extra>" + name + "</extra>")
+    for level in (85, 100):
+        fig.add_hline(y=level, line={"color": PALETTE["milestone"], "dash": "dot", "width": 1.5},
+                      annotation_text=f"{level} %", annotation_position="right")
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title=T["pct_axis"])
+    return base_layout(fig)
