@@ -46,8 +46,8 @@ def app_pages() -> list[tuple[str, str, str]]:
     tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
-            # a page's URL path is its file name (app.py); the default page is served at the root
-            return [(file, key, "" if key == "overview" else Path(file).stem) for file, key, _icon in
+            # the default page is served at the root whatever its path
+            return [(file, key, "" if key == "overview" else path) for file, key, path, _icon in
                     ast.literal_eval(node.value)]
     raise LookupError("app.py has no PAGES list")
 
