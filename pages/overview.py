@@ -42,8 +42,10 @@ ui.kpi(row1[3], "registered_partners", partners_now["registered_partners"], part
 
 row2 = st.columns(4)
 ui.kpi(row2[0], "south_sessions_pct", now["south_sessions_pct"], before["south_sessions_pct"], kind="pct",
+       share_of=tuple((f["south_sessions"], f["province_sessions"]) for f in (now, before)),
        help_extra=f"{labels.indicator('south_population_pct')} : {fmt.percent(now['south_population_pct'])}")
 ui.kpi(row2[1], "elderly_patients_pct", now["elderly_patients_pct"], before["elderly_patients_pct"], kind="pct",
+       share_of=tuple((f["elderly_patients"], f["patients"]) for f in (now, before)),
        help_extra=f"{labels.indicator('elderly_patients')} : {fmt.integer(now['elderly_patients'])}")
 ui.kpi(row2[2], "early_childhood_sessions", now["early_childhood_sessions"], before["early_childhood_sessions"])
 ui.kpi(row2[3], "budget_usage_pct", usage_now, usage_before, kind="pct", delta_color="off",

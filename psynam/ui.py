@@ -149,15 +149,26 @@ def _delta(now, before, kind: str) -> str | None:
 
 
 def kpi(column, key: str, now, before, *, kind: str = "count", help_extra: str | None = None,
-        value_text: str | None = None, delta_color: str = "normal") -> None:
+        value_text: str | None = None, delta_color: str = "normal",
+        share_of: tuple[tuple, tuple] | None = None) -> None:
     """One KPI card: French label, Belgian-formatted value, change against the previous period, and the
     indicator's definition as its help tooltip.
     kind: `count` (people or sessions: relative change, `< 5` in public mode), `org` (organisations,
     agreements: relative change, never suppressed), `pct` (change in points), `eur`.
+    share_of: for a `pct` of people or sessions, ((part, whole) now, (part, whole) before), so that public
+    mode hides a share that would give a small part, whole or rest back (privacy.share_hidden).
     delta_color: `normal` (a rise is good), `inverse` (a rise is bad, e.g. partners leaving), `off`."""
     text = value_text or (fmt.percent(now) if kind == "pct" else fmt.euros(now) if kind == "eur" else fmt.integer(now))
-    if public_mode() and kind == "count" and now is not None and 0 < now < privacy.DEFAULT_THRESHOLD:
-        text, before = privacy.primary_mark(), None
+    if public_mode():
+        if kind == "count" and privacy.is_small(now):
+            text, before = privacy.primary_mark(), None
+        elif kind == "count" and privacy.change_hidden(now, before):
+            before = None
+        elif share_of is not None:
+            if privacy.share_hidden(*share_of[0]):
+                text, before = privacy.SECONDARY, None
+            elif privacy.share_hidden(*share_of[1]):
+                before = None
     help_text = labels.definition(key) + (f"\n\n{help_extra}" if help_extra else "")
     column.metric(labels.indicator(key), text, delta=_delta(now, before, "points" if kind == "pct" else "relative"),
                   delta_color=delta_color, help=help_text, border=True)

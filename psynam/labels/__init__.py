@@ -83,7 +83,7 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "coverage_index": ("Indice de couverture", "Portée d'une commune rapportée à celle de la province (1,0 = moyenne provinciale ; sous 0,5 : lacune)."),
     "sessions_by_month": ("Séances par mois et par réseau", "Nombre de séances par mois, par réseau, après filtres. Les lignes verticales marquent le début de la convention (01/09/2021) et la nouvelle convention (01/04/2024)."),
     "hors_province": ("Hors province", "Communes de résidence ou de séance hors des 38 communes de la province : montrées à part, jamais écartées en silence."),
-    "small_counts": ("Petits effectifs", "Tout nombre de personnes ou de séances de 1 à 4 est remplacé par « < 5 » dès qu'il quitte l'écran du coordinateur (téléchargements, rapports, mode public)."),
+    "small_counts": ("Petits effectifs", "Tout nombre de personnes ou de séances inférieur au seuil (5 par défaut, réglable) est remplacé par « < 5 » dès qu'il quitte l'écran du coordinateur (téléchargements, rapports, présentation, mode public) ; une seconde case est « masqué » quand un total permettrait de le retrouver, et tout taux calculé sur un nombre masqué est masqué aussi."),
 }
 
 KPI_DELTA = {

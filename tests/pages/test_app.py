@@ -99,3 +99,13 @@ def test_public_mode_hides_small_counts_on_screen(app):
     assert {m.label: m.value for m in app.metric}["Séances"] == "3"
     app.toggle(key="public").set_value(True).run()
     assert {m.label: m.value for m in app.metric}["Séances"] == "< 5"
+
+
+def test_public_mode_hides_a_share_that_gives_a_small_count_back(app):
+    # 2024: 5 of the 9 province sessions are in the south, so the share would give the north's 4 back
+    app.date_input(key="periode").set_value((date(2024, 1, 1), date(2024, 12, 31))).run()
+    assert {m.label: m.value for m in app.metric}["Part du sud dans les séances"] == "55,6\u00a0%"
+    app.toggle(key="public").set_value(True).run()
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["Part du sud dans les séances"] == "masqué"
+    assert shown["Part des patients de 65 ans et plus"] == "masqué"  # 1 of 5 patients
