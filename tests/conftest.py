@@ -11,17 +11,21 @@ TINY = FIXTURES / "tiny"
 TABLES = ("partners", "psychologists", "agreements", "sessions", "clairvisions", "budget", "activities")
 
 
-def load_tiny(path: Path) -> None:
-    """Load the tiny export straight into the canonical tables (bypassing the importer on purpose:
-    the query tests must not depend on it; tests/ingest checks the importer gives the same rows)."""
+def load_export(path: Path, folder: Path, tables=TABLES) -> None:
+    """Load a hand-written export (canonical CSVs) straight into the canonical tables, bypassing the
+    importer on purpose: the query tests must not depend on it (tests/ingest checks the importer)."""
     con = db.connect(path)
     db.init_schema(con)
-    for table in TABLES:
+    for table in tables:
         con.execute(
             f"insert into {table} by name select * from read_csv($path, header = true, all_varchar = true)",
-            {"path": str(TINY / f"{table}.csv")},
+            {"path": str(folder / f"{table}.csv")},
         )
     con.close()
+
+
+def load_tiny(path: Path) -> None:
+    load_export(path, TINY)
 
 
 @pytest.fixture(scope="session")

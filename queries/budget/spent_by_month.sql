@@ -14,30 +14,10 @@ clairvisions_in as (
     select * from f_clairvisions($date_from, $date_to, $networks, null, null, null, null, null)
 ),
 
--- The yearly administrative fee is due once per patient, network and year, in the month of the patient's
--- first individual session of the year; that session must fall inside the period.
-first_of_year as (
-    select network, patient_id, min(session_date) as first_date
-    from stg_sessions
-    where format = 'individuel'
-        and ($networks is null or list_contains($networks, network))
-        and session_date <= $date_to
-        and year(session_date) between year($date_from::date) and year($date_to::date)
-    group by network, patient_id, year(session_date)
-),
-
+-- The yearly administrative fee, due at each patient's first individual session of the year (f_admin_fees).
 admin_fee as (
-    select
-        date_trunc('month', f.first_date)::date as month,
-        f.network,
-        'administratif' as category,
-        count(*) * any_value(t.amount_eur) as spent_eur
-    from first_of_year as f
-    join ref_tariffs as t
-        on t.item = 'admin_fee_per_patient_year'
-        and f.first_date >= t.valid_from
-        and (t.valid_to is null or f.first_date <= t.valid_to)
-    where f.first_date between $date_from and $date_to
+    select date_trunc('month', first_date)::date as month, network, 'administratif' as category, sum(amount_eur) as spent_eur
+    from f_admin_fees($date_from, $date_to, $networks)
     group by all
 ),
 

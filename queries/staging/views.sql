@@ -156,3 +156,24 @@ from agreements
 where start_on <= date_to
     and (end_on is null or end_on >= date_from)
     and (networks is null or list_contains(networks, network));
+
+-- The yearly administrative fee is due once per patient, network and calendar year, at the patient's
+-- first individual session of that year: one row per fee whose due date falls inside the period, with
+-- the tariff in force that day (ref_tariffs). Shared by the budget queries so that years and months agree.
+create or replace macro f_admin_fees(date_from, date_to, networks) as table
+with first_of_year as (
+    select network, patient_id, min(session_date) as first_date
+    from sessions
+    where format = 'individuel'
+        and (networks is null or list_contains(networks, network))
+        and session_date <= date_to
+        and year(session_date) between year(date_from::date) and year(date_to::date)
+    group by network, patient_id, year(session_date)
+)
+select f.network, f.patient_id, f.first_date, t.amount_eur
+from first_of_year as f
+join ref_tariffs as t
+    on t.item = 'admin_fee_per_patient_year'
+    and f.first_date >= t.valid_from
+    and (t.valid_to is null or f.first_date <= t.valid_to)
+where f.first_date between date_from and date_to;
