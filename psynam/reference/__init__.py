@@ -32,6 +32,7 @@ REFERENCE_TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "ref_settings": ("settings.csv", {"setting": "VARCHAR"}),
     "ref_formats": ("formats.csv", {"format": "VARCHAR"}),
     "ref_milestones": ("milestones.csv", {"date": "DATE"}),
+    "ref_priorities": ("priorities.csv", {"min_age": "INTEGER", "max_age": "INTEGER", "tags": "VARCHAR"}),
 }
 
 

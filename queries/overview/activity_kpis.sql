@@ -20,10 +20,7 @@ clairvisions_in as (
 ),
 
 communes_in as (
-    select *
-    from stg_communes
-    where ($arrondissements is null or list_contains($arrondissements, arrondissement))
-        and ($communes is null or list_contains($communes, nis))
+    select * from f_communes($arrondissements, $communes)
 ),
 
 -- A patient's age group is read at their first individual session of the period.

@@ -18,10 +18,7 @@ active_ids as (
 ),
 
 communes_in as (
-    select *
-    from stg_communes
-    where ($arrondissements is null or list_contains($arrondissements, arrondissement))
-        and ($communes is null or list_contains($communes, nis))
+    select * from f_communes($arrondissements, $communes)
 ),
 
 counts as (

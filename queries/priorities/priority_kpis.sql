@@ -13,11 +13,8 @@
 --   population_pct (0-100), resident_patients (priority patients residing in the selected geography),
 --   reach_per_1000 (resident_patients per 1,000 inhabitants of the age band).
 with priorities as (
-    -- The two priorities, the age band of their patients and the tags that mark their activity.
-    select * from (values
-        ('aines', 65, null, ['aines']),
-        ('petite_enfance', 0, 2, ['perinatalite', 'petite_enfance'])
-    ) as t(priority, min_age, max_age, tags)
+    -- The priorities read by age band and tags (data/reference/priorities.csv).
+    select priority, min_age, max_age, tags from stg_priorities
 ),
 
 sessions_in as (
@@ -30,10 +27,7 @@ sessions_anywhere as (
 ),
 
 communes_in as (
-    select *
-    from stg_communes
-    where ($arrondissements is null or list_contains($arrondissements, arrondissement))
-        and ($communes is null or list_contains($communes, nis))
+    select * from f_communes($arrondissements, $communes)
 ),
 
 -- A patient's age band and residence are read at their first individual session of the period.

@@ -12,8 +12,8 @@
 --   and hors province), sort_order, patients (residents of that age), population_age (inhabitants of the
 --   age band; null outside the province), reach_per_1000.
 with priorities as (
-    -- The two priorities and the age band of their patients (as in priority_kpis.sql).
-    select * from (values ('aines', 65, null), ('petite_enfance', 0, 2)) as t(priority, min_age, max_age)
+    -- The priorities read by age band and tags (data/reference/priorities.csv).
+    select priority, min_age, max_age, tags from stg_priorities
 ),
 
 sessions_anywhere as (
@@ -21,10 +21,7 @@ sessions_anywhere as (
 ),
 
 communes_in as (
-    select *
-    from stg_communes
-    where ($arrondissements is null or list_contains($arrondissements, arrondissement))
-        and ($communes is null or list_contains($communes, nis))
+    select * from f_communes($arrondissements, $communes)
 ),
 
 residents_first as (

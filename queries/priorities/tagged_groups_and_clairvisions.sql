@@ -8,10 +8,8 @@
 -- Output: priority, group_sessions, group_participations (sum of participants), clairvisions,
 --   clairvision_participants (sum of participants).
 with priorities as (
-    select * from (values
-        ('aines', ['aines']),
-        ('petite_enfance', ['perinatalite', 'petite_enfance'])
-    ) as t(priority, tags)
+    -- The priorities read by age band and tags (data/reference/priorities.csv).
+    select priority, min_age, max_age, tags from stg_priorities
 ),
 
 sessions_in as (

@@ -6,10 +6,8 @@
 -- Output: quarter (date, first day of the quarter), priority, sessions (all sessions of the quarter),
 --   priority_sessions, priority_sessions_pct (0-100). Same session definitions as priority_kpis.sql.
 with priorities as (
-    select * from (values
-        ('aines', 65, ['aines']),
-        ('petite_enfance', 0, ['perinatalite', 'petite_enfance'])
-    ) as t(priority, min_age, tags)
+    -- The priorities read by age band and tags (data/reference/priorities.csv).
+    select priority, min_age, max_age, tags from stg_priorities
 ),
 
 sessions_in as (

@@ -20,6 +20,18 @@ select
     area_km2
 from ref_communes;
 
+-- The priorities that are read by age and tags (elderly, early childhood): data/reference/priorities.csv.
+create or replace view stg_priorities as
+select priority, label_fr, min_age, max_age, string_split(tags, '|') as tags
+from ref_priorities;
+
+-- The communes of the selected geography (NULL lists = the whole province).
+create or replace macro f_communes(arrondissements, communes) as table
+select *
+from stg_communes
+where (arrondissements is null or list_contains(arrondissements, arrondissement))
+    and (communes is null or list_contains(communes, nis));
+
 create or replace view stg_partners as
 with partners_src as (select * from partners)
 select
