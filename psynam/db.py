@@ -90,4 +90,19 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
 
     run_script(con, "staging/tables")
     reference.load_into(con)
+    # Databases written before stg_sessions was stored held it as a view: it becomes a table here.
+    if con.execute("select count(*) from duckdb_views() where view_name = 'stg_sessions' "
+                   "and database_name = current_database()").fetchall()[0][0]:
+        con.execute("drop view stg_sessions")
     run_script(con, "staging/views")
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the stored staging rows (stg_sessions) from the imported tables.
+
+    Whatever writes the imported tables calls this once its transaction is committed (the importer,
+    undo, tests that insert rows by hand): the pages read stg_sessions, not the raw tables. It runs in
+    a transaction of its own, after the write, because DuckDB 2.0 can miss rows of a large insert read
+    back within the same transaction (psynam/ingest/write.py).
+    """
+    run_script(con, "staging/derived")

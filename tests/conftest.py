@@ -21,6 +21,7 @@ def load_export(path: Path, folder: Path, tables=TABLES) -> None:
             f"insert into {table} by name select * from read_csv($path, header = true, all_varchar = true)",
             {"path": str(folder / f"{table}.csv")},
         )
+    db.refresh_derived(con)
     con.close()
 
 

@@ -67,6 +67,8 @@ def stage(paths, db=None, *, accept_valid: bool = False, today: dt.date | None =
                 meta = {"user": user if user is not None else current_user(), "via": via,
                         "today": today.isoformat()}
                 _write(con, report, checked, meta, progress, commit=True)
+                progress(0.96, "préparation des tableaux")
+                database.refresh_derived(con)
                 con.execute("checkpoint")
         finally:
             con.close()
@@ -147,6 +149,8 @@ def import_into(con: duckdb.DuckDBPyConnection, paths, *, accept_valid: bool = F
     if report.status == "imported":
         _write(con, report, checked, {"user": current_user(), "via": "python", "today": today.isoformat()},
                _silent, commit=not dry_run)
+        if not dry_run:
+            database.refresh_derived(con)
     return report
 
 

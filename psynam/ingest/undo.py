@@ -70,6 +70,7 @@ def undo_into(con: duckdb.DuckDBPyConnection, import_id: int, user: str | None =
         con.rollback()
         raise
     con.commit()
+    database.refresh_derived(con)
     return report
 
 

@@ -121,6 +121,7 @@ def enough_app(tmp_path, monkeypatch):
     db.init_schema(con)
     con.execute("insert into sessions by name select * from read_csv($path, header = true, all_varchar = true)",
                 {"path": str(FIXTURES / "priorities" / "sessions.csv")})
+    db.refresh_derived(con)
     con.close()
     monkeypatch.setenv("PSYNAM_DB", str(path))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

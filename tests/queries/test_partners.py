@@ -236,6 +236,7 @@ def outside_con(tmp_path_factory):
                 "setting, patient_id, patient_age, patient_commune, session_commune, partner_id, fee_inami_eur, "
                 "fee_patient_eur) values ('SX1', date '2024-03-03', 'RSN', 'PSY1', 'soutien', 'individuel', "
                 "'partenaire', 'PX', 30, '92094', '92094', 'PX1', 83, 11)")
+    db.refresh_derived(con)
     con.close()
     con = db.connect(path, read_only=True)
     yield con

@@ -116,6 +116,7 @@ def moved_db(tmp_path_factory) -> Path:
                ('X02', '2024-03-04', 'RSN', 'PSY1', 'premiere_ligne', 'individuel', 'cabinet', 'PG', 75,
                 '62063', '92094', 83, 11)
     """)
+    db.refresh_derived(con)
     con.close()
     return path
 
