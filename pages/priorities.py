@@ -87,9 +87,11 @@ def render(priority: str) -> None:
                    definition=labels.definition(f"{key}_reach_by_arrondissement"), filters=filters)
     outside = areas.filter(pl.col("level") == "hors_province")
     if outside.height:
-        published = privacy.suppress(export.frame_for_export(areas, columns), charts.REACH_SPEC)
-        count = published.cell("patients", areas["level"].to_list().index("hors_province"))
-        shown = count if ui.public_mode() else outside["patients"][0]
+        if ui.public_mode():
+            published = privacy.suppress(export.frame_for_export(areas, columns), charts.REACH_SPEC)
+            shown = published.cell("patients", areas["level"].to_list().index("hors_province"))
+        else:
+            shown = outside["patients"][0]
         st.caption(TEXT["outside"].format(count=shown if isinstance(shown, str) else fmt.integer(shown)))
     few_note(*areas["patients"].to_list(), *areas["summary_patients"].to_list())
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
+from typing import Callable, TypeVar
 
 import pandas  # noqa: F401  imported up front: sessions starting together raced on its lazy import
 import polars as pl
@@ -18,6 +18,8 @@ import streamlit as st
 from psynam import db, export, formatting as fmt, labels, privacy, reference, store
 from psynam.build import ensure_database
 from psynam.filters import Filters
+
+T_ = TypeVar("T_")
 
 
 def data_version() -> tuple[str, int]:
@@ -191,29 +193,42 @@ def chart_block(key: str, build, data: pl.DataFrame, columns: list[export.Column
     definition sheet, PNG, SVG). `build(frame)` makes the figure: from the exact frame on the coordinator's
     screen, from the suppressed one (hidden cells empty) in public mode and in every image download.
     Returns the chart's selection state when `on_select` is passed in chart_kwargs."""
-    published = privacy.suppress(export.frame_for_export(data, columns), spec)
-    shown = published.frame if public_mode() else data
+    # Suppression is worked out when something needs it (public mode, a download, the pack), not on every
+    # rerun of the coordinator's screen: it solves linear programmes (psynam/privacy.py).
+    published = once(lambda: privacy.suppress(export.frame_for_export(data, columns), spec))
+    shown = published().frame if public_mode() else data
     st.subheader(title)
     if data.is_empty():
         st.info(labels.MESSAGES["no_data"])
         return None
-    current_charts().append(ChartRecord(key, title, definition, build, published, columns))
+    current_charts().append(ChartRecord(key, title, definition, build, columns, published))
     state = st.plotly_chart(build(shown), key=key, config={"displaylogo": False}, **chart_kwargs)
     st.caption(definition)
     stem = export.file_stem(title, filters.date_from, filters.date_to)
     notes = download_notes(title, definition, filters)
     # Files are made when a button is clicked (callables), not on every rerun: a rerun stays cheap.
     cols = st.columns([1, 1, 1, 1, 6])
-    cols[0].download_button("CSV", lambda: export.to_csv(published, columns), f"{stem}.csv", "text/csv",
+    cols[0].download_button("CSV", lambda: export.to_csv(published(), columns), f"{stem}.csv", "text/csv",
                             key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    cols[1].download_button("Excel", lambda: export.to_xlsx([(title, published, columns)], notes), f"{stem}.xlsx",
+    cols[1].download_button("Excel", lambda: export.to_xlsx([(title, published(), columns)], notes), f"{stem}.xlsx",
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
-    cols[2].download_button("PNG", lambda: export.image(build(published.frame), "png"), f"{stem}.png", "image/png",
+    cols[2].download_button("PNG", lambda: export.image(build(published().frame), "png"), f"{stem}.png", "image/png",
                             key=f"{key}_png", icon=":material/image:", on_click="ignore")
-    cols[3].download_button("SVG", lambda: export.image(build(published.frame), "svg"), f"{stem}.svg",
+    cols[3].download_button("SVG", lambda: export.image(build(published().frame), "svg"), f"{stem}.svg",
                             "image/svg+xml", key=f"{key}_svg", icon=":material/image:", on_click="ignore")
     return state
+
+
+def once(make: Callable[[], T_]) -> Callable[[], T_]:
+    """`make`, called at most once: the first call computes, later calls return the same value."""
+    box: list = []
+
+    def get() -> T_:
+        if not box:
+            box.append(make())
+        return box[0]
+    return get
 
 
 @dataclass(frozen=True)
@@ -224,8 +239,12 @@ class ChartRecord:
     title: str
     definition: str
     build: Callable[[pl.DataFrame], object]
-    published: privacy.Published
     columns: list[export.Column]
+    suppressed: Callable[[], privacy.Published]   # computed on first use (see chart_block)
+
+    @property
+    def published(self) -> privacy.Published:
+        return self.suppressed()
 
 
 def current_charts() -> list[ChartRecord]:

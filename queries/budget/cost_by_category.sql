@@ -22,7 +22,7 @@ by_category as (
         sum(fee_inami_eur) as spent_eur,
         count(*) as sessions,
         -- group sessions have no patient id: no patient count rather than a zero
-        nullif(count(distinct patient_id), 0) as patients
+        nullif(count(distinct patient_key), 0) as patients
     from sessions_in
     group by all
     union all

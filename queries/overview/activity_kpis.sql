@@ -9,7 +9,7 @@
 -- Only the columns used below: sessions_in is read three times, and DuckDB materialises it.
 with sessions_in as (
     select
-        session_id, session_date, format, participants, patient_id, patient_age, psychologist_id,
+        seq, session_date, format, participants, patient_key, patient_age, psychologist_id,
         is_in_province, is_south, is_early_childhood
     from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
@@ -25,7 +25,7 @@ communes_in as (
 
 -- A patient's age group is read at their first individual session of the period.
 patients_first as (
-    select patient_id, arg_min(patient_age, (session_date, session_id)) as first_age
+    select patient_key, arg_min(patient_age, seq) as first_age
     from sessions_in
     where format = 'individuel'
     group by all

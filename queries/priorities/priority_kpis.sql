@@ -17,13 +17,16 @@ with priorities as (
     select priority, min_age, max_age, tags from stg_priorities
 ),
 
+-- Only the columns used below (a CTE read twice is materialised: narrow rows are cheap).
 sessions_in as (
-    select * from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+    select seq, format, patient_key, patient_age, tags, partner_sector, is_early_childhood
+    from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
 -- The same sessions wherever they took place: reach selects patients by residence instead.
 sessions_anywhere as (
-    select * from f_sessions($date_from, $date_to, $networks, null, null, $care_levels, $formats, $settings)
+    select seq, format, patient_key, patient_age, patient_commune
+    from f_sessions($date_from, $date_to, $networks, null, null, $care_levels, $formats, $settings)
 ),
 
 communes_in as (
@@ -32,7 +35,7 @@ communes_in as (
 
 -- A patient's age band and residence are read at their first individual session of the period.
 patients_first as (
-    select patient_id, arg_min(patient_age, (session_date, session_id)) as first_age
+    select patient_key, arg_min(patient_age, seq) as first_age
     from sessions_in
     where format = 'individuel'
     group by all
@@ -40,9 +43,9 @@ patients_first as (
 
 residents_first as (
     select
-        patient_id,
-        arg_min(patient_age, (session_date, session_id)) as first_age,
-        arg_min(patient_commune, (session_date, session_id)) as first_commune
+        patient_key,
+        arg_min(patient_age, seq) as first_age,
+        arg_min(patient_commune, seq) as first_commune
     from sessions_anywhere
     where format = 'individuel'
     group by all
@@ -73,8 +76,8 @@ sessions_by_priority as (
 patients_by_priority as (
     select
         p.priority,
-        count(f.patient_id) as patients,
-        count(f.patient_id) filter (
+        count(f.patient_key) as patients,
+        count(f.patient_key) filter (
             where f.first_age >= p.min_age and (p.max_age is null or f.first_age <= p.max_age)
         ) as priority_patients
     from priorities as p
@@ -83,7 +86,7 @@ patients_by_priority as (
 ),
 
 residents_by_priority as (
-    select p.priority, count(r.patient_id) as resident_patients
+    select p.priority, count(r.patient_key) as resident_patients
     from priorities as p
     left join residents_first as r
         on r.first_age >= p.min_age

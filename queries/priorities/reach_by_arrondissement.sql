@@ -26,16 +26,16 @@ communes_in as (
 
 residents_first as (
     select
-        patient_id,
-        arg_min(patient_age, (session_date, session_id)) as first_age,
-        arg_min(patient_commune, (session_date, session_id)) as first_commune
+        patient_key,
+        arg_min(patient_age, seq) as first_age,
+        arg_min(patient_commune, seq) as first_commune
     from sessions_anywhere
     where format = 'individuel'
     group by all
 ),
 
 priority_residents as (
-    select p.priority, r.patient_id, c.arrondissement, c.is_south, c.nis is not null as in_selection,
+    select p.priority, r.patient_key, c.arrondissement, c.is_south, c.nis is not null as in_selection,
         -- an unknown residence is shown with the residents outside the province, never dropped
         coalesce(r.first_commune not in (select nis from stg_communes), true) as outside_province
     from priorities as p

@@ -11,19 +11,19 @@
 --   max_sessions, average_sessions (the convention's average, specialised care only; null otherwise),
 --   sessions (sessions of one patient in the year), patients (patients with that many sessions).
 --   Group sessions carry no patient id, so only individual sessions are checked in practice.
-with sessions_in as (
-    select *
+with sessions_in as (  -- only the columns used below: it is read twice, and materialised
+    select network, patient_key, year, seq, patient_age, level_2021, format, session_date
     from f_sessions(make_date(year($date_from::date), 1, 1), $date_to, $networks, null, null, null, null, null)
-    where patient_id is not null
+    where patient_key is not null
 ),
 
 -- The age group is read once per patient, network and year: at their first session of the year.
 patient_years as (
     select
         network,
-        patient_id,
+        patient_key,
         year,
-        arg_min(patient_age, (session_date, session_id)) as age
+        arg_min(patient_age, seq) as age
     from sessions_in
     group by all
 ),
@@ -33,7 +33,7 @@ patient_years as (
 age_groups as (
     select
         p.network,
-        p.patient_id,
+        p.patient_key,
         p.year,
         coalesce(
             case when count(n.network) = 1 then any_value(n.age_group) end,
@@ -50,7 +50,7 @@ patient_lines as (
     select
         s.year,
         s.network,
-        s.patient_id,
+        s.patient_key,
         s.level_2021,
         s.format,
         min(s.session_date) as first_date,
@@ -70,7 +70,7 @@ checked as (
         c.average_sessions,
         l.sessions
     from patient_lines as l
-    join age_groups as a using (network, patient_id, year)
+    join age_groups as a using (network, patient_key, year)
     left join ref_ceilings as c
         on c.level_2021 = l.level_2021
         and c.format = l.format

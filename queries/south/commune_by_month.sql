@@ -18,7 +18,7 @@ delivered as (
 ),
 
 residents as (
-    select month, count(distinct patient_id) as patients
+    select month, count(distinct patient_key) as patients
     from sessions_in
     where format = 'individuel' and patient_commune = $commune
     group by all

@@ -32,7 +32,7 @@ communes as (
 ),
 
 residents as (
-    select patient_commune as nis, count(distinct patient_id) as patients
+    select patient_commune as nis, count(distinct patient_key) as patients
     from sessions_in
     where format = 'individuel' and patient_in_province
     group by all
@@ -55,7 +55,7 @@ partners_active as (
 -- Distinct over the province: a patient who moved between two communes counts once here.
 province as (
     select
-        1000.0 * count(distinct patient_id) / (select sum(pop_total) from communes) as reach_per_1000
+        1000.0 * count(distinct patient_key) / (select sum(pop_total) from communes) as reach_per_1000
     from sessions_in
     where format = 'individuel' and patient_in_province
 ),

@@ -1,6 +1,7 @@
 -- Purpose: rebuild the staging tables that store derived rows (stg_sessions, from stg_sessions_view),
 -- so that the shared filters scan one stored table instead of a four-join view on every query.
--- Grain: one row per session, ordered by session date (min/max per row group let date filters skip).
+-- Grain: one row per session, ordered by seq = (session date, session id): min/max per row group let
+-- date filters skip most of the table.
 -- Parameters: none. Run by psynam.db.refresh_derived() after every committed write of the imported tables.
 create or replace table stg_sessions as
-select * from stg_sessions_view order by session_date;
+select * from stg_sessions_view order by seq;

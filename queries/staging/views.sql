@@ -89,7 +89,12 @@ select
     coalesce(s.patient_age >= 65, false) as is_elderly_age,
     list_contains(s.tags, 'aines') or coalesce(p.sector = 'maison_de_repos', false) as is_elderly_related,
     year(s.session_date) as year,
-    date_trunc('month', s.session_date)::date as month
+    date_trunc('month', s.session_date)::date as month,
+    -- Integer stand-ins that make the per-patient work cheap: `seq` orders sessions by (date, id), the
+    -- order in which a patient's "first session" is read; `patient_key` numbers the patient ids (no
+    -- meaning outside this database, never shown).
+    row_number() over (order by s.session_date, s.session_id) as seq,
+    case when s.patient_id is not null then dense_rank() over (order by s.patient_id) end as patient_key
 from located as s
 left join stg_communes as c on c.nis = s.commune
 left join stg_communes as pc on pc.nis = s.patient_commune
@@ -97,7 +102,7 @@ left join ref_care_levels as cl on cl.code = s.care_level
 left join partners as p on p.partner_id = s.partner_id;
 
 create table if not exists stg_sessions as
-select * from stg_sessions_view order by session_date;
+select * from stg_sessions_view order by seq;
 
 create or replace view stg_clairvisions as
 with clairvisions_src as (select * from clairvisions)
@@ -180,15 +185,15 @@ where start_on <= date_to
 -- the tariff in force that day (ref_tariffs). Shared by the budget queries so that years and months agree.
 create or replace macro f_admin_fees(date_from, date_to, networks) as table
 with first_of_year as (
-    select network, patient_id, min(session_date) as first_date
-    from sessions
+    select network, patient_key, min(session_date) as first_date
+    from stg_sessions
     where format = 'individuel'
         and (networks is null or list_contains(networks, network))
         and session_date <= date_to
-        and year(session_date) between year(date_from::date) and year(date_to::date)
-    group by network, patient_id, year(session_date)
+        and session_date >= date_trunc('year', date_from::date)
+    group by network, patient_key, year
 )
-select f.network, f.patient_id, f.first_date, t.amount_eur
+select f.network, f.patient_key, f.first_date, t.amount_eur
 from first_of_year as f
 join ref_tariffs as t
     on t.item = 'admin_fee_per_patient_year'
