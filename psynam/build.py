@@ -1,6 +1,8 @@
 """Building the database from the committed sample export when none exists yet.
 
-`python -m psynam build` and the app's first start both call `ensure_database()`. The build is an import
+`python -m psynam build` and the app's first start both call `ensure_database()`, which also upgrades a
+database built by an earlier release (new staging SQL or reference data: its stored staging rows are
+rebuilt, the imported rows untouched). The build is an import
 like any other (psynam.store): into a private new file, swapped into place under the writers' lock, so
 two app sessions starting together never both build, a reader never sees a half-built file, and the
 sample export is import n° 1 of the history (its files kept, so the history can be replayed). `--force`
@@ -36,12 +38,44 @@ def build(path: Path, sources: list[Path] | None = None) -> Path:
     return path
 
 
+def outdated(path: Path) -> bool:
+    """Whether the database was built by another release (staging SQL or reference data changed)."""
+    con = store.open_reader(path)
+    try:
+        return db.stored_schema_version(con) != db.schema_version()
+    finally:
+        con.close()
+
+
+def upgrade(path: Path) -> None:
+    """Reload the reference data and rebuild the staging views and stored rows of an existing database,
+    on a copy swapped in like an import (the previous file kept among the backups). The caller holds
+    store.writer_lock(path). The imported rows are not touched."""
+    candidate = store.new_candidate(path)
+    try:
+        con = candidate.connect()
+        try:
+            db.init_schema(con)
+            db.refresh_derived(con)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+    except BaseException:
+        store.discard(candidate)
+        raise
+    store.commit(candidate, "mise-a-jour")
+
+
 def ensure_database(path: str | os.PathLike | None = None, force: bool = False) -> Path:
+    """The database ready to read: built from the sample when missing (or `force`), upgraded when an
+    earlier release built it."""
     target = db.db_path(path)
-    if target.exists() and not force:
+    if target.exists() and not force and not outdated(target):
         return target
     with store.writer_lock(target):  # a second starter waits here, then finds the file built
         if target.exists() and not force:
+            if outdated(target):
+                upgrade(target)
             return target
         return build(target)
 

@@ -6,6 +6,7 @@ caller's parameters against the file's own `$parameters`, binds them and returns
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from psynam import DATA_DIR, QUERIES_DIR
+from psynam import DATA_DIR, QUERIES_DIR, REFERENCE_DIR
 
 DEFAULT_DB = DATA_DIR / "psynam.duckdb"
 
@@ -105,4 +106,25 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     a transaction of its own, after the write, because DuckDB 2.0 can miss rows of a large insert read
     back within the same transaction (psynam/ingest/write.py).
     """
+    con.execute("set enable_progress_bar = false")  # no bar on the importer's terminal
     run_script(con, "staging/derived")
+    con.execute("insert or replace into psynam_meta values ('schema_version', $v)", {"v": schema_version()})
+
+
+@lru_cache(maxsize=1)
+def schema_version() -> str:
+    """A fingerprint of what the stored staging rows depend on besides the imported data: the staging SQL
+    and the reference data. A database built under another fingerprint is rebuilt (psynam.build)."""
+    digest = hashlib.sha256()
+    for file in sorted((QUERIES_DIR / "staging").glob("*.sql")) + sorted(REFERENCE_DIR.glob("*.csv")):
+        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def stored_schema_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The fingerprint a database's staging rows were built with (None: built before fingerprints)."""
+    try:
+        rows = con.execute("select value from psynam_meta where key = 'schema_version'").fetchall()
+    except duckdb.CatalogException:
+        return None
+    return rows[0][0] if rows else None

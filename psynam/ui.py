@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Callable, TypeVar
 
 import pandas  # noqa: F401  imported up front: sessions starting together raced on its lazy import
@@ -16,7 +17,7 @@ import polars as pl
 import streamlit as st
 
 from psynam import db, export, formatting as fmt, labels, privacy, reference, store
-from psynam.build import ensure_database
+from psynam.build import ensure_database, outdated
 from psynam.filters import Filters
 
 T_ = TypeVar("T_")
@@ -55,9 +56,17 @@ def run(name: str, **params) -> pl.DataFrame:
     return frame(name, **params)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _checked(path: str, version: int) -> bool:
+    """Whether this version of the file needs an upgrade (asked once per file version)."""
+    return outdated(Path(path))
+
+
 def prepare_database() -> None:
-    """Build the database from the committed sample export on the very first start."""
-    if not db.db_path().exists():
+    """Build the database from the committed sample export on the very first start; upgrade one that an
+    earlier release built."""
+    path = db.db_path()
+    if not path.exists() or _checked(*data_version()):
         with st.spinner(labels.MESSAGES["building"]):
             ensure_database()
 

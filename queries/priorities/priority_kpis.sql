@@ -19,7 +19,7 @@ with priorities as (
 
 -- Only the columns used below (a CTE read twice is materialised: narrow rows are cheap).
 sessions_in as (
-    select seq, format, patient_key, patient_age, tags, partner_sector, is_early_childhood
+    select seq, format, patient_key, patient_age, priorities
     from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
@@ -51,20 +51,14 @@ residents_first as (
     group by all
 ),
 
--- Early childhood reuses the staging flag (its definition lives there). Elderly sessions follow the same
--- pattern: a patient of that age on the day, a tag of that public, or a partner whose sector serves it.
+-- A session's priorities are worked out once, in staging (stg_sessions.priorities): a patient of that age
+-- on the day, a tag of that public, or a partner whose sector serves it.
 session_flags as (
     select
         p.priority,
-        case p.priority
-            when 'petite_enfance' then s.is_early_childhood
-            else coalesce(s.patient_age >= p.min_age, false)
-                or list_has_any(s.tags, p.tags)
-                or coalesce(sec.priority = p.priority, false)
-        end as in_priority
+        list_contains(s.priorities, p.priority) as in_priority
     from sessions_in as s
     cross join priorities as p
-    left join ref_sectors as sec on sec.sector = s.partner_sector
 ),
 
 sessions_by_priority as (

@@ -11,22 +11,17 @@ with priorities as (
 ),
 
 sessions_in as (
-    select * from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+    select session_date, priorities
+    from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
 session_flags as (
     select
         date_trunc('quarter', s.session_date)::date as quarter,
         p.priority,
-        case p.priority
-            when 'petite_enfance' then s.is_early_childhood
-            else coalesce(s.patient_age >= p.min_age, false)
-                or list_has_any(s.tags, p.tags)
-                or coalesce(sec.priority = p.priority, false)
-        end as in_priority
+        list_contains(s.priorities, p.priority) as in_priority
     from sessions_in as s
     cross join priorities as p
-    left join ref_sectors as sec on sec.sector = s.partner_sector
 )
 
 select

@@ -124,3 +124,10 @@ create table if not exists import_undos (
     after_import integer not null,             -- the last import_id recorded when the undo was made
     undone_by    varchar
 );
+
+-- Facts about the database itself: `schema_version`, the fingerprint of the staging SQL and reference
+-- data its stored staging rows were built with (psynam.db.schema_version; a newer release rebuilds them).
+create table if not exists psynam_meta (
+    key   varchar primary key,
+    value varchar not null
+);

@@ -59,6 +59,11 @@ left join stg_communes as c on c.nis = p.commune;
 -- and scanning four joins per query cost 0.3-0.8 s per page at a million sessions (README, "Performance").
 create or replace view stg_sessions_view as
 with sessions_src as (select * from sessions),
+-- numbered over the distinct ids (a rank over every session would sort a million strings)
+patient_keys as (
+    select patient_id, row_number() over (order by patient_id) as patient_key
+    from (select distinct patient_id from sessions_src where patient_id is not null)
+),
 located as (
     select
         *,
@@ -88,18 +93,29 @@ select
         or coalesce(p.sector = 'petite_enfance', false) as is_early_childhood,
     coalesce(s.patient_age >= 65, false) as is_elderly_age,
     list_contains(s.tags, 'aines') or coalesce(p.sector = 'maison_de_repos', false) as is_elderly_related,
+    -- The population priorities the session serves (data/reference/priorities.csv): a patient in the age
+    -- band on the day, a tag of that public, or a partner whose sector serves it (ref_sectors.priority).
+    coalesce((
+        select list(pr.priority order by pr.priority)
+        from stg_priorities as pr
+        where coalesce(s.patient_age between pr.min_age and coalesce(pr.max_age, s.patient_age), false)
+            or list_has_any(s.tags, pr.tags)
+            or coalesce(sec.priority = pr.priority, false)
+    ), []) as priorities,
     year(s.session_date) as year,
     date_trunc('month', s.session_date)::date as month,
     -- Integer stand-ins that make the per-patient work cheap: `seq` orders sessions by (date, id), the
     -- order in which a patient's "first session" is read; `patient_key` numbers the patient ids (no
     -- meaning outside this database, never shown).
     row_number() over (order by s.session_date, s.session_id) as seq,
-    case when s.patient_id is not null then dense_rank() over (order by s.patient_id) end as patient_key
+    k.patient_key
 from located as s
+left join patient_keys as k on k.patient_id = s.patient_id
 left join stg_communes as c on c.nis = s.commune
 left join stg_communes as pc on pc.nis = s.patient_commune
 left join ref_care_levels as cl on cl.code = s.care_level
-left join partners as p on p.partner_id = s.partner_id;
+left join partners as p on p.partner_id = s.partner_id
+left join ref_sectors as sec on sec.sector = p.sector;
 
 create table if not exists stg_sessions as
 select * from stg_sessions_view order by seq;
