@@ -69,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("load", help="concurrent app sessions over WebSocket on loopback, during an import")
     p.add_argument("--sessions", type=int, default=30, help="concurrent app sessions")
     p.add_argument("--duration", type=float, default=60.0, help="seconds of load (bounded)")
+    p.add_argument("--think", default="5,15",
+                   help="seconds between two filter changes of one session, as MIN,MAX (default 5,15; 1,3 = stress)")
     p.add_argument("--db", default=None)
 
     args = parser.parse_args(argv)

@@ -1,11 +1,11 @@
-"""`python -m psynam load [--sessions 30] [--duration 60] [--db FILE]`: concurrent app sessions over
+"""`python -m psynam load [--sessions 30] [--duration 60] [--think 5,15] [--db FILE]`: concurrent app sessions over
 WebSocket on loopback while one import runs; prints failed sessions, rerun latency and server memory.
 
 It serves the app itself (`streamlit run` on a free loopback port) over a copy of a 1-million-session
 database (generated once with the sample generator into /tmp/psynam-load/ when --db is not given), then
 opens N sessions the way a browser does: a WebSocket on /_stcore/stream, protobuf BackMsg/ForwardMsg
 from streamlit.proto. Each session opens a page, then changes filters (a rerun whose query string holds
-the new filter values: the filter widgets are bound to the URL) after a 1-3 s think time, and sometimes
+the new filter values: the filter widgets are bound to the URL) after a think time (5-15 s by default), and sometimes
 moves to another page. A rerun is timed from sending `rerun_script` to receiving `script_finished`.
 A quarter of the way in, `python -m psynam import` of the committed sample export runs against the
 served database. Bounded: at most 200 sessions and 600 s, every wait has a timeout, it stops by itself.
@@ -30,7 +30,10 @@ from psynam import ROOT, SAMPLE_DIR
 
 MAX_SESSIONS, MAX_DURATION = 200, 600.0
 RERUN_TIMEOUT = 60.0
-THINK = (1.0, 3.0)
+# Think time between two filter changes of one session. Someone reading a dashboard looks at what a
+# filter change shows before changing another: 5-15 s by default; `--think 1,3` is a stress setting
+# (30 sessions then ask for 10-30 reruns a second from one Streamlit process).
+THINK = (5.0, 15.0)
 WORKDIR = Path(os.environ.get("PSYNAM_LOAD_DIR", "/tmp/psynam-load"))
 SIZE = 1_000_000
 
@@ -135,7 +138,8 @@ class Session:
                 return out
 
 
-async def user(index: int, url: str, origin: str, pages: dict[str, str], deadline: float, stats: dict) -> None:
+async def user(index: int, url: str, origin: str, pages: dict[str, str], deadline: float, stats: dict,
+               think: tuple[float, float] = THINK) -> None:
     rng = random.Random(index)
     paths = list(pages)
     weights = [4 if p == "" else 1 for p in paths]  # most people start on the overview
@@ -146,8 +150,8 @@ async def user(index: int, url: str, origin: str, pages: dict[str, str], deadlin
             first = await s.rerun(filter_query(rng), page)
             stats["opens"].append(first["seconds"])
             _check(first, index, stats)
-            while time.monotonic() + THINK[1] < deadline:
-                await asyncio.sleep(rng.uniform(*THINK))
+            while time.monotonic() + think[1] < deadline:
+                await asyncio.sleep(rng.uniform(*think))
                 if rng.random() < 0.2:
                     page = pages[rng.choices(paths, weights)[0]]
                 result = await s.rerun(filter_query(rng), page)
@@ -162,7 +166,7 @@ def _check(result: dict, index: int, stats: dict) -> None:
         stats["failed"].setdefault(index, result["exception"] or f"script_finished status {result['status']}")
 
 
-async def drive(base: str, sessions: int, duration: float, importer) -> dict:
+async def drive(base: str, sessions: int, duration: float, importer, think: tuple[float, float] = THINK) -> dict:
     url, origin = base.replace("http", "ws", 1) + "/_stcore/stream", base
     async with Session(url, origin) as probe:  # learn the pages, and warm every one up (imports, connection)
         pages = (await probe.rerun(""))["pages"] or {"": ""}
@@ -171,7 +175,7 @@ async def drive(base: str, sessions: int, duration: float, importer) -> dict:
     stats = {"opens": [], "reruns": [], "failed": {}}
     started = time.monotonic()
     deadline = started + duration
-    tasks = [asyncio.create_task(user(i, url, origin, pages, deadline, stats)) for i in range(sessions)]
+    tasks = [asyncio.create_task(user(i, url, origin, pages, deadline, stats, think)) for i in range(sessions)]
     await asyncio.sleep(duration / 4)
     stats["import"] = await asyncio.to_thread(importer)
     await asyncio.wait(tasks, timeout=max(1.0, deadline - time.monotonic()) + RERUN_TIMEOUT)
@@ -184,6 +188,8 @@ async def drive(base: str, sessions: int, duration: float, importer) -> dict:
 def cli(args) -> int:
     sessions = max(1, min(int(args.sessions), MAX_SESSIONS))
     duration = max(10.0, min(float(args.duration), MAX_DURATION))
+    low, high = (float(x) for x in str(getattr(args, "think", "") or f"{THINK[0]},{THINK[1]}").split(","))
+    think = (max(0.0, low), max(low, high))
     served = prepare_database(args.db)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -216,9 +222,9 @@ def cli(args) -> int:
                     "tail": (done.stdout + done.stderr).strip().splitlines()[-1:] or [""]}
 
         print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
-        print(f"load: {sessions} sessions for {duration:.0f} s on {served} ({base}); one import at t+{duration / 4:.0f} s",
-              flush=True)
-        stats = asyncio.run(asyncio.wait_for(drive(base, sessions, duration, importer),
+        print(f"load: {sessions} sessions for {duration:.0f} s on {served} ({base}); think time {think[0]:g}-{think[1]:g} s;"
+              f" one import at t+{duration / 4:.0f} s", flush=True)
+        stats = asyncio.run(asyncio.wait_for(drive(base, sessions, duration, importer, think),
                                              duration + 2 * RERUN_TIMEOUT + MAX_DURATION))
         after, peak = rss_mb(server.pid)
     finally:
