@@ -54,15 +54,19 @@ from partners_src as p
 left join ref_sectors as s using (sector)
 left join stg_communes as c on c.nis = p.commune;
 
--- stg_sessions_view derives; stg_sessions is the same rows stored as a table, ordered by date, rebuilt by
+-- stg_sessions_view derives; stg_sessions is the same rows stored as a table, ordered by seq, rebuilt by
 -- psynam.db.refresh_derived() after every write (import, undo): the filters below scan it on every query,
 -- and scanning four joins per query cost 0.3-0.8 s per page at a million sessions (README, "Performance").
 create or replace view stg_sessions_view as
 with sessions_src as (select * from sessions),
--- numbered over the distinct ids (a rank over every session would sort a million strings)
+-- Numbered on narrow rows and joined back: a window over the whole row would hold every session in memory.
+session_order as (
+    select session_id, row_number() over (order by session_date, session_id) as seq
+    from sessions
+),
 patient_keys as (
     select patient_id, row_number() over (order by patient_id) as patient_key
-    from (select distinct patient_id from sessions_src where patient_id is not null)
+    from (select distinct patient_id from sessions where patient_id is not null)
 ),
 located as (
     select
@@ -95,21 +99,19 @@ select
     list_contains(s.tags, 'aines') or coalesce(p.sector = 'maison_de_repos', false) as is_elderly_related,
     -- The population priorities the session serves (data/reference/priorities.csv): a patient in the age
     -- band on the day, a tag of that public, or a partner whose sector serves it (ref_sectors.priority).
-    coalesce((
-        select list(pr.priority order by pr.priority)
-        from stg_priorities as pr
-        where coalesce(s.patient_age between pr.min_age and coalesce(pr.max_age, s.patient_age), false)
-            or list_has_any(s.tags, pr.tags)
-            or coalesce(sec.priority = pr.priority, false)
-    ), []) as priorities,
+    list_transform(list_filter((select list(pr order by pr.priority) from stg_priorities as pr), lambda pr:
+        coalesce(s.patient_age between pr.min_age and coalesce(pr.max_age, s.patient_age), false)
+        or list_has_any(s.tags, pr.tags)
+        or coalesce(sec.priority = pr.priority, false)), lambda pr: pr.priority) as priorities,
     year(s.session_date) as year,
     date_trunc('month', s.session_date)::date as month,
     -- Integer stand-ins that make the per-patient work cheap: `seq` orders sessions by (date, id), the
     -- order in which a patient's "first session" is read; `patient_key` numbers the patient ids (no
     -- meaning outside this database, never shown).
-    row_number() over (order by s.session_date, s.session_id) as seq,
+    o.seq,
     k.patient_key
 from located as s
+left join session_order as o on o.session_id = s.session_id
 left join patient_keys as k on k.patient_id = s.patient_id
 left join stg_communes as c on c.nis = s.commune
 left join stg_communes as pc on pc.nis = s.patient_commune
