@@ -138,10 +138,11 @@ st.dataframe(charts.table_view(table, TABLE, published() if ui.public_mode() els
                  c.header, alignment="right" if c.kind in ("int", "decimal") else None) for c in TABLE})
 st.caption(labels.definition("partners_table"))
 stem = export.file_stem(T["table_download"], filters.date_from, filters.date_to)
-notes = ui.download_notes(labels.indicator("partners_table"), labels.definition("partners_table"), filters)
+notes = ui.once(lambda: ui.download_notes(labels.indicator("partners_table"), labels.definition("partners_table"),
+                                          filters))
 cols = st.columns([1, 1, 8])
 cols[0].download_button("CSV", lambda: export.to_csv(published(), TABLE), f"{stem}.csv", "text/csv", key="partners_table_csv",
                         icon=":material/download:", on_click="ignore")
-cols[1].download_button("Excel", lambda: export.to_xlsx([(T["table_download"], published(), TABLE)], notes), f"{stem}.xlsx",
+cols[1].download_button("Excel", lambda: export.to_xlsx([(T["table_download"], published(), TABLE)], notes()), f"{stem}.xlsx",
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         key="partners_table_xlsx", icon=":material/download:", on_click="ignore")

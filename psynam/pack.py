@@ -71,9 +71,12 @@ def sidebar_button(filters) -> None:
         st.sidebar.caption(T["no_charts"])
         return
     last = ui.frame("filters/data_bounds").row(0, named=True)["last_date"]
-    filters_text = ui.describe_filters(filters)
-    notes = ui.download_notes(T["pack"], T["pack_help"], filters)
+
+    def pack() -> bytes:  # on click only
+        return build_zip(records, filters, ui.describe_filters(filters), fmt.day(last),
+                         ui.download_notes(T["pack"], T["pack_help"], filters))
+
     st.sidebar.download_button(
-        T["pack"], lambda: build_zip(records, filters, filters_text, fmt.day(last), notes),
+        T["pack"], pack,
         export.file_stem("pack", filters.date_from, filters.date_to) + ".zip", "application/zip",
         key="export_pack", icon=":material/folder_zip:", help=T["pack_help"], on_click="ignore")

@@ -214,12 +214,12 @@ def chart_block(key: str, build, data: pl.DataFrame, columns: list[export.Column
     state = st.plotly_chart(build(shown), key=key, config={"displaylogo": False}, **chart_kwargs)
     st.caption(definition)
     stem = export.file_stem(title, filters.date_from, filters.date_to)
-    notes = download_notes(title, definition, filters)
+    notes = once(lambda: download_notes(title, definition, filters))
     # Files are made when a button is clicked (callables), not on every rerun: a rerun stays cheap.
     cols = st.columns([1, 1, 1, 1, 6])
     cols[0].download_button("CSV", lambda: export.to_csv(published(), columns), f"{stem}.csv", "text/csv",
                             key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    cols[1].download_button("Excel", lambda: export.to_xlsx([(title, published(), columns)], notes), f"{stem}.xlsx",
+    cols[1].download_button("Excel", lambda: export.to_xlsx([(title, published(), columns)], notes()), f"{stem}.xlsx",
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
     cols[2].download_button("PNG", lambda: export.image(build(published().frame), "png"), f"{stem}.png", "image/png",
