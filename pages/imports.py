@@ -92,6 +92,8 @@ if dry:
                      column_config={c: st.column_config.TextColumn(h) for c, h in ISSUES.items()}
                      | {"line": st.column_config.NumberColumn(ISSUES["line"], format="plain", width="small"),
                         "reason": st.column_config.TextColumn(ISSUES["reason"], width="large")})
+        if report.omitted_errors:
+            st.caption(TEXT["errors_more"].format(n=report.omitted_errors))
         if report.omitted_warnings:
             st.caption(TEXT["issues_more"].format(n=report.omitted_warnings))
         st.download_button(TEXT["issues_download"], present.issues_csv(issues), "psynam_import_rejets.csv",

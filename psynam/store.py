@@ -108,7 +108,10 @@ def _clean_work(folder: Path) -> None:
         dead = pid.isdigit() and not _pid_alive(int(pid))
         with contextlib.suppress(FileNotFoundError):
             if dead or now - f.stat().st_mtime > STALE_WORK_SECONDS:
-                f.unlink()
+                if f.is_dir():  # DuckDB's spill folder of a copy (<copy>.duckdb.tmp)
+                    shutil.rmtree(f, ignore_errors=True)
+                else:
+                    f.unlink()
 
 
 def new_candidate(db: Path, fresh: bool = False) -> Candidate:

@@ -5,11 +5,14 @@ Windows-1252. Binary content (NUL bytes, control characters, a workbook or archi
 refused. The header is the line that names the most known columns among the first lines (title and
 note lines above it are skipped, and said so); the separator is the one that splits it best.
 
-Polars reads the file; when a quoted field holds a line break, a row has too many fields or a quote is
-left open, the standard csv module reads it again so that every row keeps its physical line number and
-an unterminated quote refuses the file at the line where it opens. A last line without a line break
-that has fewer fields than the header is rejected as truncated (one with all its fields is kept, with
-a warning asking to check it).
+The file is never read whole: a file that is not UTF-8 is decoded block by block into a temporary
+UTF-8 copy, and the rows are read in pieces of CHUNK_BYTES cut at a line break outside quotes (an even
+number of `"` before it), each piece given to Polars with the header line. When a quoted field of a
+piece holds a line break, a row has too many fields or a quote is left open, the standard csv module
+reads that piece again, so that every row keeps its physical line number and an unterminated quote
+refuses the file at the line where it opens. A last line without a line break that has fewer fields
+than the header is rejected as truncated (one with all its fields is kept, with a warning asking to
+check it).
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -27,6 +34,9 @@ from psynam.ingest.tables import LINE
 
 SEPARATORS = (";", ",", "\t")
 HEAD_BYTES = 65536
+BLOCK_BYTES = 1 << 24         # what is read at once to check or convert the encoding
+CHUNK_BYTES = 8 << 20         # a piece of a CSV read, typed, checked and staged at once (~80,000 rows)
+MAX_PIECE_CHUNKS = 4          # a quoted field open longer than this is an unterminated quote
 _MAGIC = {
     b"PK\x03\x04": "c'est un classeur Excel (.xlsx) ou une archive .zip renommé : donnez-lui son extension",
     b"\xd0\xcf\x11\xe0": "c'est un ancien classeur Excel (.xls) : enregistrez-le en .xlsx ou en CSV",
@@ -72,37 +82,48 @@ def _refuse_control_characters(display: str, text: str) -> None:
         raise UnreadableInput(f"{display}: contenu binaire, pas un fichier texte CSV")
 
 
-def _utf8_source(display: str, source: Path | bytes) -> Path | bytes:
-    """The input as UTF-8: a file that already is one is read in place by Polars (no copy in Python);
-    anything else is decoded (UTF-16, else Windows-1252) into bytes."""
-    if isinstance(source, Path):
-        with open(source, "rb") as f:
-            head = f.read(HEAD_BYTES)
-    else:
-        head = source[:HEAD_BYTES]
+def _utf8_source(display: str, source: Path, scratch: Path) -> Path:
+    """The input as a UTF-8 file: a file that already is one is read in place; anything else (UTF-16,
+    else Windows-1252) is decoded block by block into a temporary file in `scratch` (never whole in
+    memory). The caller deletes the temporary file (it is not `source`)."""
+    with open(source, "rb") as f:
+        head = f.read(HEAD_BYTES)
     codec = _utf16(head)
-    if codec:
-        data = source.read_bytes() if isinstance(source, Path) else source
-        try:
-            return data.decode(codec).removeprefix("\ufeff").encode("utf-8")
-        except UnicodeDecodeError as e:
-            raise UnreadableInput(f"{display}: texte UTF-16 illisible (fichier tronqué ?)") from e
-    _refuse_binary(display, head)
-    if isinstance(source, Path):
+    if codec is None:
+        _refuse_binary(display, head)
         with open(source, "rb") as f:
-            if _is_utf8(iter(lambda: f.read(1 << 24), b"")):
+            if _is_utf8(iter(lambda: f.read(BLOCK_BYTES), b"")):
                 _refuse_control_characters(display, head.decode("utf-8", errors="ignore"))
                 return source
-        source = source.read_bytes()
-    elif _is_utf8(source[i:i + (1 << 24)] for i in range(0, len(source), 1 << 24)):
-        _refuse_control_characters(display, head.decode("utf-8", errors="ignore"))
-        return source
+        codec = "cp1252"
+    target = scratch_file(scratch, ".utf8.csv")
+    decoder = codecs.getincrementaldecoder(codec)("strict")
     try:
-        text = source.decode("cp1252")
+        with open(source, "rb") as f, open(target, "w", encoding="utf-8", newline="") as out:
+            first = True
+            for block in iter(lambda: f.read(BLOCK_BYTES), b""):
+                text = decoder.decode(block)
+                if first and text:
+                    if codec == "cp1252":
+                        _refuse_control_characters(display, text[:HEAD_BYTES])
+                    text, first = text.removeprefix("\ufeff"), False
+                out.write(text)
+            out.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError as e:
-        raise UnreadableInput(f"{display}: encodage non reconnu (ni UTF-8, ni UTF-16, ni Windows-1252)") from e
-    _refuse_control_characters(display, text[:HEAD_BYTES])
-    return text.encode("utf-8")
+        target.unlink(missing_ok=True)
+        if codec == "cp1252":
+            raise UnreadableInput(f"{display}: encodage non reconnu (ni UTF-8, ni UTF-16, ni Windows-1252)") from e
+        raise UnreadableInput(f"{display}: texte UTF-16 illisible (fichier tronqué ?)") from e
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def scratch_file(folder: Path, suffix: str) -> Path:
+    """A new temporary file's path in `folder`, named `<pid>-<random><suffix>` so that the store's
+    clean-up of its work folder deletes it if this process dies (psynam/store.py)."""
+    return folder / f"{os.getpid()}-{uuid.uuid4().hex}{suffix}"
 
 
 def _split(line: str, sep: str) -> list[str]:
@@ -129,73 +150,146 @@ def _header(lines: list[str], table: str | None) -> tuple[int, str, list[str]]:
     return index, sep, counts[sep]
 
 
-def read_csv(display: str, source: Path | bytes, table: str | None = None
-             ) -> tuple[list[str], pl.DataFrame, list[Issue], int, int]:
-    """Header as written, a frame of text columns c0..cN plus __line, the issues found while reading
-    (rows rejected: errors; lines skipped: warnings), the number of rows rejected while reading, and
-    the header's line."""
-    data = _utf8_source(display, source)
-    if isinstance(data, Path):
-        with open(data, "rb") as f:
+@dataclass
+class CsvFile:
+    """One CSV file opened for reading: its header found, its rows still on disk (`pieces()` reads them)."""
+    display: str
+    path: Path                      # UTF-8 (the input itself, or its decoded copy)
+    header: list[str]               # as written
+    sep: str
+    header_line: int                # physical line of the header (1 + lines skipped above it)
+    header_bytes: bytes             # the header line, given to Polars with each piece
+    data_start: int                 # byte offset of the first line under the header
+    issues: list[Issue] = field(default_factory=list)   # lines skipped above the header (a warning)
+
+    @property
+    def names(self) -> list[str]:
+        return [f"c{i}" for i in range(len(self.header))]
+
+    def pieces(self) -> Iterator[tuple[pl.DataFrame, list[Issue]]]:
+        """The rows under the header, CHUNK_BYTES at a time: for each piece, a frame of text columns
+        c0..cN plus __line, and the rows rejected while reading it (errors). The last piece also says
+        whether the file ends without a line break (a truncated last line is rejected)."""
+        line = self.header_line + 1
+        previous = None
+        for piece in _pieces(self.path, self.data_start):
+            if previous is not None:
+                yield self._parse(*previous)
+            previous = (piece, line)
+            line += piece.count(b"\n")
+        if previous is not None:
+            yield self._parse(*previous, last=True)
+
+    def _parse(self, piece: bytes, first_line: int, last: bool = False) -> tuple[pl.DataFrame, list[Issue]]:
+        names = self.names
+        try:
+            frame = pl.read_csv(io.BytesIO(self.header_bytes + piece), separator=self.sep, has_header=True,
+                                infer_schema=False, quote_char='"', raise_if_empty=False)
+            if frame.width != len(names):
+                raise pl.exceptions.ComputeError("header width")
+            frame = frame.rename(dict(zip(frame.columns, names)))
+            multiline = frame.select(pl.any_horizontal(pl.all().str.contains("\n", literal=True).any())).item()
+        except pl.exceptions.PolarsError:
+            multiline = True   # ragged or odd: read it again row by row, which knows the lines
+        if multiline:
+            frame, bad, last_fields = _read_by_row(self.display, piece, self.sep, names, first_line)
+        else:
+            frame, bad = frame.with_columns(
+                pl.int_range(first_line, first_line + frame.height, dtype=pl.Int64).alias(LINE)), []
+            last_fields = None
+        end = _unterminated_end(piece, self.sep, last_fields) if last else None
+        if end is not None and frame.height:
+            line = frame[LINE][-1]
+            if end < len(names):
+                frame = frame.head(frame.height - 1)
+                bad.append(Issue(self.display, line, "", None, f"dernière ligne incomplète ({end} champs au lieu "
+                                 f"de {len(names)}) : fichier tronqué ? Ligne rejetée"))
+            else:
+                bad.append(Issue(self.display, line, "", None, "le fichier ne se termine pas par un saut de "
+                                 "ligne : vérifiez que cette dernière ligne est complète", WARNING))
+        return frame, bad
+
+
+def open_csv(display: str, source: Path, table: str | None, scratch: Path) -> CsvFile:
+    """Find the encoding, the header line and the separator of a CSV file (reading only its first
+    HEAD_BYTES once it is UTF-8). A file that is not UTF-8 is decoded into `scratch` first: the
+    returned CsvFile's path is then a temporary file, which the caller deletes."""
+    path = _utf8_source(display, source, scratch)
+    try:
+        with open(path, "rb") as f:
             head = f.read(HEAD_BYTES)
-    else:
-        head = data[:HEAD_BYTES]
-    head = head.removeprefix(codecs.BOM_UTF8)
-    raw_lines = head.split(b"\n")
-    if len(head) == HEAD_BYTES and len(raw_lines) > 1:
-        raw_lines = raw_lines[:-1]           # the last one may be cut in the middle of a character
-    lines = [line.rstrip(b"\r").decode("utf-8", errors="replace") for line in raw_lines]
-    if not any(line.strip() for line in lines):
-        raise UnreadableInput(f"{display}: fichier vide ou sans ligne d'en-tête")
-    skip, sep, header = _header(lines, table)
-    issues: list[Issue] = []
+        bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+        head = head[bom:]
+        raw_lines = head.split(b"\n")
+        if len(head) == HEAD_BYTES - bom and len(raw_lines) > 1:
+            raw_lines = raw_lines[:-1]           # the last one may be cut in the middle of a character
+        lines = [line.rstrip(b"\r").decode("utf-8", errors="replace") for line in raw_lines]
+        if not any(line.strip() for line in lines):
+            raise UnreadableInput(f"{display}: fichier vide ou sans ligne d'en-tête")
+        skip, sep, header = _header(lines, table)
+    except BaseException:
+        if path != source:
+            path.unlink(missing_ok=True)
+        raise
+    issues = []
     if skip:
         issues.append(Issue(display, 1, "", None,
                             f"ligne(s) 1 à {skip} ignorée(s) : titre ou notes au-dessus de l'en-tête "
                             f"(ligne {skip + 1})", WARNING))
-    if skip:
-        whole = data.read_bytes() if isinstance(data, Path) else data
-        whole = whole.removeprefix(codecs.BOM_UTF8)
-        offset = sum(len(line) + 1 for line in raw_lines[:skip])
-        data = whole[offset:]
-    names = [f"c{i}" for i in range(len(header))]
-    try:
-        frame = pl.read_csv(data if isinstance(data, Path) else io.BytesIO(data), separator=sep, has_header=True,
-                            infer_schema=False, quote_char='"', raise_if_empty=False)
-        if frame.width != len(header):
-            raise pl.exceptions.ComputeError("header width")
-        frame = frame.rename(dict(zip(frame.columns, names)))
-        multiline = frame.select(pl.any_horizontal(pl.all().str.contains("\n", literal=True).any())).item()
-    except pl.exceptions.PolarsError:
-        multiline = True   # ragged or odd: read it again row by row, which knows the lines
-    if multiline:
-        frame, bad, last_fields = _read_csv_by_row(display, data, sep, names, skip)
-    else:
-        frame, bad = frame.with_columns(
-            pl.int_range(skip + 2, frame.height + skip + 2, dtype=pl.Int64).alias(LINE)), []
-        last_fields = None
-    end = _unterminated_end(data, sep, last_fields)
-    if end is not None and frame.height:
-        line = frame[LINE][-1]
-        if end < len(names):
-            frame = frame.head(frame.height - 1)
-            bad.append(Issue(display, line, "", None, f"dernière ligne incomplète ({end} champs au lieu de "
-                             f"{len(names)}) : fichier tronqué ? Ligne rejetée"))
-        else:
-            issues.append(Issue(display, line, "", None, "le fichier ne se termine pas par un saut de ligne : "
-                                "vérifiez que cette dernière ligne est complète", WARNING))
-    return header, frame, issues + bad, len(bad), skip + 1
+    start = bom + sum(len(line) + 1 for line in raw_lines[:skip])
+    header_bytes = raw_lines[skip] + b"\n" if skip < len(raw_lines) else b""
+    return CsvFile(display, path, header, sep, skip + 1, header_bytes,
+                   start + len(header_bytes), issues)
 
 
-def _unterminated_end(data: Path | bytes, sep: str, last_fields: int | None) -> int | None:
+def _pieces(path: Path, start: int) -> Iterator[bytes]:
+    """The file from byte `start` in pieces of about CHUNK_BYTES, each ending with a line break that is
+    not inside a quoted field (an even number of quotes before it), the last one at the end of the file
+    (with any blank tail after the last line break, as the last line). A quote never closed makes one
+    piece of at most MAX_PIECE_CHUNKS chunks, which the row-by-row reader refuses at the line where the
+    quote opens."""
+    with open(path, "rb") as f:
+        f.seek(start)
+        held, carry = None, b""
+        while True:
+            block = f.read(CHUNK_BYTES)
+            if not block:
+                if held is not None and carry and not carry.strip():
+                    held, carry = held + carry, b""
+                if held is not None:
+                    yield held
+                if carry:
+                    yield carry
+                return
+            data = carry + block
+            cut = _cut(data)
+            if cut is None and len(data) >= MAX_PIECE_CHUNKS * CHUNK_BYTES:
+                cut = data.rfind(b"\n") + 1 or None
+            if cut is None:
+                carry = data
+                continue
+            if held is not None:
+                yield held
+            held, carry = data[:cut], data[cut:]
+
+
+def _cut(data: bytes) -> int | None:
+    """The end of the last line of `data` after which no quote is open, or None."""
+    end = data.rfind(b"\n")
+    quotes = data.count(b'"', 0, end + 1)        # the quotes before the line break at `end`
+    while end >= 0:
+        if quotes % 2 == 0:
+            return end + 1
+        previous = data.rfind(b"\n", 0, end)
+        quotes -= data.count(b'"', previous + 1, end + 1)
+        end = previous
+    return None
+
+
+def _unterminated_end(piece: bytes, sep: str, last_fields: int | None) -> int | None:
     """The number of fields of the last line when the file does not end with a line break (a file cut
     short), else None."""
-    if isinstance(data, Path):
-        with open(data, "rb") as f:
-            f.seek(max(0, data.stat().st_size - 65536))
-            tail = f.read()
-    else:
-        tail = data[-65536:]
+    tail = piece[-65536:]
     if not tail.strip() or tail.endswith(b"\n"):
         return None
     if last_fields is not None:
@@ -204,28 +298,25 @@ def _unterminated_end(data: Path | bytes, sep: str, last_fields: int | None) -> 
     return len(_split(last, sep))
 
 
-def _read_csv_by_row(display: str, data: Path | bytes, sep: str, names: list[str], skip: int):
+def _read_by_row(display: str, piece: bytes, sep: str, names: list[str], first_line: int):
     """The slow path, for quoted line breaks, rows with too many fields and open quotes: exact lines."""
-    text = (data.read_bytes() if isinstance(data, Path) else data).decode("utf-8").removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    reader = csv.reader(io.StringIO(piece.decode("utf-8"), newline=""), delimiter=sep, strict=True)
     rows, lines, bad = [], [], []
-    previous, fields = 0, None
+    previous, fields, offset = 0, None, first_line - 1
     try:
-        next(reader)
-        previous = reader.line_num
         for record in reader:
             start, previous = previous + 1, reader.line_num
             if len(record) > len(names):
                 if any(v.strip() for v in record[len(names):]):
-                    bad.append(Issue(display, start + skip, "", None,
+                    bad.append(Issue(display, start + offset, "", None,
                                      f"{len(record)} champs au lieu de {len(names)} (séparateur ou guillemets ?)"))
                     continue
                 record = record[:len(names)]
             fields = len(record)
             rows.append(record + [None] * (len(names) - len(record)))
-            lines.append(start + skip)
+            lines.append(start + offset)
     except csv.Error as e:
-        raise UnreadableInput(f"{display}: guillemet non fermé à partir de la ligne {previous + skip + 1} "
+        raise UnreadableInput(f"{display}: guillemet non fermé à partir de la ligne {previous + offset + 1} "
                               f"({e}) : fichier refusé") from e
     frame = pl.DataFrame(rows, schema={n: pl.String for n in names}, orient="row")
     return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64)), bad, fields

@@ -5,13 +5,23 @@ stage() is the dry run: it does the whole import on a copy (psynam.store) and re
 counts a coordinator confirms are the counts that will be written; confirm() makes that copy the live
 database (under the writers' lock, only if the live file has not changed since), keeping the imported
 files beside it; discard() throws it away. import_paths() does both for the command line.
+
+Memory stays bounded whatever the size of the files: each table is read and checked a chunk at a time
+into a stage on disk (validate.Stage: Parquet parts beside the copy, deleted afterwards), the whole-
+import checks (duplicated ids) and the merge run in DuckDB on that stage, and the import's connection
+gets a memory limit (IMPORT_MEMORY_LIMIT, or $PSYNAM_IMPORT_MEMORY_LIMIT) past which DuckDB writes to a
+temporary folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import os
+import shutil
+import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -24,9 +34,13 @@ from psynam.ingest import write
 from psynam.ingest.read import read_export
 from psynam.ingest.report import ERROR, ImportReport, Issue, UnreadableInput
 from psynam.ingest.tables import ORDER
-from psynam.ingest.validate import Checked, Context, check_table
+from psynam.ingest.validate import Checked, Context, Stage, check_table
 
 Progress = Callable[[float, str], None]
+# DuckDB's memory limit on an import's connection (the merge and the derived tables); beyond it, DuckDB
+# writes to a temporary folder. Lower is leaner but slower (the derived tables spill).
+IMPORT_MEMORY_LIMIT = os.environ.get("PSYNAM_IMPORT_MEMORY_LIMIT", "512MB")
+SPILL_PREFIX = "psynam-import-"
 
 
 def _silent(fraction: float, text: str) -> None:
@@ -60,16 +74,20 @@ def stage(paths, db=None, *, accept_valid: bool = False, today: dt.date | None =
     try:
         con = candidate.connect()
         try:
-            report, checked = _prepare(con, paths, accept_valid, True, today, progress)
-            # A refused import is written too, on the copy that is then thrown away, so that its counts
-            # say what the valid rows would do (read − rejected = inserted + updated + unchanged).
-            if report.status in ("imported", "refused") and checked:
-                meta = {"user": user if user is not None else current_user(), "via": via,
-                        "today": today.isoformat()}
-                _write(con, report, checked, meta, progress, commit=True)
-                progress(0.96, "préparation des tableaux")
-                database.refresh_derived(con)
-                con.execute("checkpoint")
+            with _spill(con):
+                with _staging(con) as (stages, scratch):
+                    report, checked = _prepare(con, paths, accept_valid, True, today, progress, stages, scratch)
+                    # A refused import is written too, on the copy that is then thrown away, so that its
+                    # counts say what the valid rows would do (read − rejected = inserted + updated + unchanged).
+                    written = report.status in ("imported", "refused") and bool(checked)
+                    if written:
+                        meta = {"user": user if user is not None else current_user(), "via": via,
+                                "today": today.isoformat()}
+                        _write(con, report, checked, meta, progress, commit=True)
+                if written:
+                    progress(0.96, "préparation des tableaux")
+                    database.refresh_derived(con)
+                    con.execute("checkpoint")
         finally:
             con.close()
     except BaseException:
@@ -145,51 +163,100 @@ def import_into(con: duckdb.DuckDBPyConnection, paths, *, accept_valid: bool = F
     """As import_paths, into an open connection, in one transaction (the caller keeps it open)."""
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     today = today or dt.date.today()
-    report, checked = _prepare(con, paths, accept_valid, dry_run, today, _silent)
-    if report.status == "imported":
-        _write(con, report, checked, {"user": current_user(), "via": "python", "today": today.isoformat()},
-               _silent, commit=not dry_run)
-        if not dry_run:
-            database.refresh_derived(con)
+    with _staging(con) as (stages, scratch):
+        report, checked = _prepare(con, paths, accept_valid, dry_run, today, _silent, stages, scratch)
+        if report.status == "imported":
+            _write(con, report, checked, {"user": current_user(), "via": "python", "today": today.isoformat()},
+                   _silent, commit=not dry_run)
+    if report.status == "imported" and not dry_run:
+        database.refresh_derived(con)
     return report
 
 
-def _prepare(con, paths, accept_valid, dry_run, today, progress) -> tuple[ImportReport, list[Checked]]:
+@contextlib.contextmanager
+def _staging(con: duckdb.DuckDBPyConnection):
+    """Yield a list for the import's stages (validate.Stage) and the folder for its temporary files
+    (the folder of `con`'s database, the system's temporary folder for one in memory); close the
+    stages (their files and tables) afterwards."""
+    found = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()
+    folder = Path(found[0][0]).parent if found and found[0][0] else Path(tempfile.gettempdir())
+    stages: list[Stage] = []
+    try:
+        yield stages, folder
+    finally:
+        for stage in stages:
+            stage.close(con)
+
+
+@contextlib.contextmanager
+def _spill(con: duckdb.DuckDBPyConnection):
+    """Bound DuckDB's memory on the import's connection: beyond IMPORT_MEMORY_LIMIT, it writes to a
+    folder of its own in the system's temporary folder ($TMPDIR), deleted afterwards (and, if the
+    process was killed, by the next import)."""
+    root = Path(tempfile.gettempdir())
+    for old in root.glob(f"{SPILL_PREFIX}*"):
+        pid = old.name[len(SPILL_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not store._pid_alive(int(pid)):   # as the store cleans its work folder
+            shutil.rmtree(old, ignore_errors=True)
+    folder = root / f"{SPILL_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
+    con.execute(f"set memory_limit = '{IMPORT_MEMORY_LIMIT}'")
+    con.execute(f"set temp_directory = '{str(folder).replace(chr(39), chr(39) * 2)}'")
+    try:
+        yield
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _prepare(con, paths, accept_valid, dry_run, today, progress, stages: list[Stage],
+             scratch: Path) -> tuple[ImportReport, list[Checked]]:
     report = ImportReport(dry_run=dry_run, accept_valid=accept_valid)
     progress(0.05, "lecture des fichiers")
     try:
-        export = read_export(paths)
+        export = read_export(paths, scratch)
     except UnreadableInput as e:
-        report.status = "unreadable"
-        report.issues.append(Issue(str(e).split(": ", 1)[0], None, "", None, str(e).split(": ", 1)[-1]))
-        return report, []
-    report.sources, report.issues = export.sources, list(export.issues)
-    if not export.tables:
-        report.status = "unreadable"
-        report.issues.append(Issue(", ".join(Path(p).name for p in paths), None, "", None,
-                                   "aucune table reconnue (sessions.csv, partners.csv, … ou feuilles nommées ainsi)"))
-        return report, []
-
-    context = Context(today, _stored_ids(con, "partners", "partner_id"),
-                      _stored_ids(con, "psychologists", "psychologist_id"))
-    checked = []
-    present = [t for t in ORDER if any(r.table == t for r in export.tables)]
-    for n, table in enumerate(present):
-        progress(0.3 + 0.4 * n / len(present), f"contrôle de {table}")
-        raws = [r for r in export.tables if r.table == table]
-        result = check_table(table, raws, context)
-        checked.append(result)
-        report.tables[table] = result.counts
-        report.issues += result.issues
-        report.omitted_warnings += result.omitted_warnings
-        if table == "partners":
-            context.partners = (context.partners or set()) | set(result.frame["partner_id"].to_list()) or None
-        if table == "psychologists":
-            context.psychologists = (context.psychologists or set()) | set(
-                result.frame["psychologist_id"].to_list()) or None
+        return _unreadable(report, e), []
+    try:
+        report.sources, report.issues = export.sources, list(export.issues)
+        if not export.tables:
+            report.status = "unreadable"
+            report.issues.append(Issue(", ".join(Path(p).name for p in paths), None, "", None,
+                                       "aucune table reconnue (sessions.csv, partners.csv, … ou feuilles nommées ainsi)"))
+            return report, []
+        context = Context(today, _stored_ids(con, "partners", "partner_id"),
+                          _stored_ids(con, "psychologists", "psychologist_id"))
+        checked = []
+        present = [t for t in ORDER if any(r.table == t for r in export.tables)]
+        for n, table in enumerate(present):
+            text = f"contrôle de {table}"
+            progress(0.3 + 0.4 * n / len(present), text)
+            raws = [r for r in export.tables if r.table == table]
+            stages.append(Stage(scratch, table))
+            try:
+                result = check_table(con, table, raws, context, stages[-1],
+                                     lambda rows, n=n, text=text: progress(
+                                         0.3 + 0.4 * n / len(present), f"{text} : {rows:,} lignes".replace(",", " ")))
+            except UnreadableInput as e:      # a file found broken while its rows were read
+                return _unreadable(ImportReport(dry_run=dry_run, accept_valid=accept_valid), e), []
+            checked.append(result)
+            report.tables[table] = result.counts
+            report.issues += result.issues
+            report.omitted_warnings += result.omitted_warnings
+            report.omitted_errors += result.omitted_errors
+            if table == "partners":
+                context.partners = (context.partners or set()) | result.ids(con, "partner_id") or None
+            if table == "psychologists":
+                context.psychologists = (context.psychologists or set()) | result.ids(con, "psychologist_id") or None
+    finally:
+        export.close()
     if any(i.severity == ERROR for i in report.issues) and not accept_valid:
         report.status = "refused"
     return report, checked
+
+
+def _unreadable(report: ImportReport, e: UnreadableInput) -> ImportReport:
+    report.status = "unreadable"
+    report.issues.append(Issue(str(e).split(": ", 1)[0], None, "", None, str(e).split(": ", 1)[-1]))
+    return report
 
 
 def _stored_ids(con, table: str, column: str) -> set[str] | None:

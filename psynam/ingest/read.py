@@ -1,8 +1,12 @@
-"""Reading an export — CSV files, a folder or .zip of them, an .xlsx workbook — into frames of text.
+"""Reading an export — CSV files, a folder or .zip of them, an .xlsx workbook — into tables of text rows.
 
-Every value stays text here (trimmed, empty = null), under its canonical column name, with the
-physical line it came from (`__line`: CSV line, or sheet row). Headers are matched to the contract's
-English or French names; what cannot be matched is reported, not guessed. Beyond that:
+read_export() opens every file and matches its header; the rows are read later, chunk by chunk
+(RawTable.chunks(): a CSV in pieces of csvfile.CHUNK_BYTES, a sheet at once), so that no CSV file is ever
+whole in memory. Every value stays text here (trimmed, empty = null), under its canonical column name,
+with the physical line it came from (`__line`: CSV line, or sheet row). Headers are matched to the
+contract's English or French names; what cannot be matched is reported, not guessed. A file that must
+be converted (not UTF-8, or inside a .zip) is written to a temporary file in the `scratch` folder,
+deleted by Export.close(). Beyond that:
 - a file over MAX_FILE_MB, or a .zip whose members expand beyond MAX_EXPANDED_MB (or more than
   MAX_RATIO times their compressed size), is refused before it is read;
 - a last row that is a total (a cell starting with "Total", "Totaux", "Somme" and no id) is left out,
@@ -17,15 +21,19 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import polars as pl
 
-from psynam.ingest.csvfile import read_csv
+from psynam.ingest.csvfile import open_csv, scratch_file
 from psynam.ingest.report import ERROR, WARNING, Issue, UnreadableInput
 from psynam.ingest.tables import LINE, TABLES, header_key, header_map, table_for_name
+from psynam.ingest.values import clean_text
+from psynam.ingest.workbook import read_workbook
 
 MAX_RATIO = 200
 _TOTAL = re.compile(r"^(sous[- ]?)?(total|totaux|somme|sum)\b", re.IGNORECASE)
@@ -43,19 +51,50 @@ def _megabytes(n: int) -> str:
     if n < 1024 * 1024:
         return f"{n / 1024:,.0f} Ko".replace(",", " ")
     return f"{n / 1024 / 1024:,.1f} Mo".replace(",", " ").replace(".", ",")
-from psynam.ingest.values import clean_text
-from psynam.ingest.workbook import read_workbook
+
+
+Pieces = Callable[[], Iterator[tuple[pl.DataFrame, list[Issue]]]]   # frames c0..cN + __line, read issues
 
 
 @dataclass
 class RawTable:
+    """One file (or sheet) of one table: its header matched, its rows read by chunks()."""
     table: str
     file: str                                   # as shown in messages: path, or archive:member, or book:sheet
-    frame: pl.DataFrame                         # canonical columns (text) + __line
+    pieces: Pieces                              # the rows as read, before canonical columns
+    select: list[pl.Expr]                       # raw columns -> canonical columns (text) + __line
     headers: dict[str, str] = field(default_factory=dict)   # canonical column -> header as written
     issues: list[Issue] = field(default_factory=list)
     refused: bool = False                       # the whole file is rejected (missing columns…)
     bad_rows: int = 0                           # rows rejected while reading (wrong number of fields)
+    rows: int = 0                               # data rows read (blank ones left out), once chunks() is done
+
+    def chunks(self) -> Iterator[pl.DataFrame]:
+        """The rows, canonical text columns + __line, a chunk at a time. Reading them adds their issues to
+        `issues` (rows rejected while reading, a truncated last line), leaves out a last row that is a
+        total, and refuses a file without any data row; `rows` and `bad_rows` count them."""
+        spec = TABLES[self.table]
+        pending = None
+        for frame, read_issues in self.pieces():
+            self.issues += read_issues
+            self.bad_rows += sum(i.severity == ERROR for i in read_issues)
+            frame = frame.select(self.select)
+            frame = frame.filter(pl.any_horizontal(pl.col(spec.column_names).is_not_null()))
+            if frame.height == 0:
+                continue
+            if pending is not None:
+                self.rows += pending.height
+                yield pending
+            pending = frame
+        if pending is not None and not self.refused:
+            pending = _drop_total_row(pending, spec, self.file, self.headers, self.issues)
+        if pending is not None and pending.height:
+            self.rows += pending.height
+            yield pending
+        if not self.refused and self.rows == 0 and self.bad_rows == 0:
+            self.issues.append(Issue(self.file, None, "", None, "aucune ligne de données sous l'en-tête : "
+                                     "fichier refusé"))
+            self.refused = True
 
 
 @dataclass
@@ -63,29 +102,42 @@ class Export:
     tables: list[RawTable] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     sources: list[dict[str, str]] = field(default_factory=list)
+    temporary: list[Path] = field(default_factory=list)      # converted copies, deleted by close()
+
+    def close(self) -> None:
+        for path in self.temporary:
+            path.unlink(missing_ok=True)
+        self.temporary.clear()
 
 
-def read_export(paths) -> Export:
+def read_export(paths, scratch: Path | None = None) -> Export:
+    """Open every file of the export (the rows are read later, by RawTable.chunks()); the caller calls
+    close() when done. Temporary files go to `scratch` (default: the system's temporary folder)."""
     export = Export()
-    for p in paths:
-        path = Path(p)
-        if not path.exists():
-            raise UnreadableInput(f"{p}: fichier ou dossier introuvable")
-        if path.is_dir():
-            files = sorted(f for f in path.iterdir() if f.is_file() and not f.name.startswith((".", "~$")))
-            for f in files:
-                _check_size(f)
-                _read_member(export, str(f), f.name, lambda f=f: f, named=False)
-                if f.suffix.lower() in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
-                    export.sources.append(_source(f))
-        elif path.suffix.lower() == ".zip":
-            _check_size(path)
-            _read_zip(export, path)
-            export.sources.append(_source(path))
-        else:
-            _check_size(path)
-            _read_member(export, str(path), path.name, lambda: path, named=True)
-            export.sources.append(_source(path))
+    scratch = Path(scratch or tempfile.gettempdir())
+    try:
+        for p in paths:
+            path = Path(p)
+            if not path.exists():
+                raise UnreadableInput(f"{p}: fichier ou dossier introuvable")
+            if path.is_dir():
+                files = sorted(f for f in path.iterdir() if f.is_file() and not f.name.startswith((".", "~$")))
+                for f in files:
+                    _check_size(f)
+                    _read_member(export, str(f), f.name, f, named=False, scratch=scratch)
+                    if f.suffix.lower() in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
+                        export.sources.append(_source(f))
+            elif path.suffix.lower() == ".zip":
+                _check_size(path)
+                _read_zip(export, path, scratch)
+                export.sources.append(_source(path))
+            else:
+                _check_size(path)
+                _read_member(export, str(path), path.name, path, named=True, scratch=scratch)
+                export.sources.append(_source(path))
+    except BaseException:
+        export.close()
+        raise
     return export
 
 
@@ -113,11 +165,11 @@ def _read_workbook(export: Export, display: str, data: bytes) -> None:
         elif header is None:
             export.issues.append(Issue(where, None, "", None, "feuille vide, ignorée", WARNING))
         else:
-            export.tables.append(_to_table(table, where, header, frame, sheet.issues, sheet.rejected,
-                                           sheet.header_row))
+            export.tables.append(_to_table(table, where, header, lambda frame=frame: iter([(frame, [])]),
+                                           sheet.issues, sheet.rejected, sheet.header_row))
 
 
-def _read_zip(export: Export, path: Path) -> None:
+def _read_zip(export: Export, path: Path, scratch: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = [i for i in archive.infolist() if not i.is_dir()]
@@ -130,27 +182,33 @@ def _read_zip(export: Export, path: Path) -> None:
                 member = PurePosixPath(info.filename)
                 if info.is_dir() or "__MACOSX" in member.parts or member.name.startswith((".", "~$")):
                     continue
-                _read_member(export, f"{path}:{info.filename}", member.name,
-                             lambda info=info: _read_capped(archive, info), named=False)
+                if member.suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
+                    _read_member(export, f"{path}:{info.filename}", member.name, None, False, scratch)
+                    continue
+                copy = scratch_file(scratch, member.suffix.lower())
+                export.temporary.append(copy)
+                _extract_capped(archive, info, copy)
+                _read_member(export, f"{path}:{info.filename}", member.name, copy, named=False, scratch=scratch)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as e:
         raise UnreadableInput(f"{path}: archive .zip illisible ({e})") from e
 
 
-def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """A member's bytes, never more than its declared size (an archive may lie about it)."""
-    with archive.open(info) as f:
-        data = f.read(info.file_size + 1)
-    if len(data) > info.file_size:
-        raise UnreadableInput(f"{info.filename}: taille réelle supérieure à la taille annoncée : archive refusée")
-    return data
+def _extract_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> None:
+    """Copy a member into `target`, never more than its declared size (an archive may lie about it)."""
+    with archive.open(info) as f, open(target, "wb") as out:
+        left = info.file_size + 1
+        while left > 0 and (block := f.read(min(1 << 20, left))):
+            out.write(block)
+            left -= len(block)
+        if out.tell() > info.file_size:
+            raise UnreadableInput(f"{info.filename}: taille réelle supérieure à la taille annoncée : archive refusée")
 
 
-def _read_member(export: Export, display: str, name: str, load, named: bool) -> None:
+def _read_member(export: Export, display: str, name: str, path: Path | None, named: bool, scratch: Path) -> None:
     """One file: a workbook (all its sheets) or a CSV named after its table."""
     suffix = PurePosixPath(name).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        data = load()
-        _read_workbook(export, display, data.read_bytes() if isinstance(data, Path) else data)
+        _read_workbook(export, display, path.read_bytes())
         return
     if suffix not in (".csv", ".txt", ".tsv"):
         if named:
@@ -158,9 +216,11 @@ def _read_member(export: Export, display: str, name: str, load, named: bool) -> 
         export.issues.append(Issue(display, None, "", None, "fichier ignoré : format non reconnu", WARNING))
         return
     table = table_for_name(PurePosixPath(name).stem)
-    header, frame, issues, rejected, header_line = read_csv(display, load(), table)
+    csv = open_csv(display, path, table, scratch)
+    if csv.path != path:
+        export.temporary.append(csv.path)
     if table is None and named:
-        table = _table_from_headers(header)
+        table = _table_from_headers(csv.header)
     if table is None:
         if named:
             raise UnreadableInput(f"{display}: impossible de savoir quelle table contient ce fichier "
@@ -168,7 +228,7 @@ def _read_member(export: Export, display: str, name: str, load, named: bool) -> 
         export.issues.append(Issue(display, None, "", None,
                                    "fichier ignoré : son nom ne correspond à aucune table", WARNING))
         return
-    export.tables.append(_to_table(table, display, header, frame, issues, rejected, header_line))
+    export.tables.append(_to_table(table, display, csv.header, csv.pieces, csv.issues, 0, csv.header_line))
 
 
 # --- headers ---------------------------------------------------------------------------------------
@@ -181,7 +241,7 @@ def _table_from_headers(header: list[str]) -> str | None:
     return found[0].name if len(found) == 1 else None
 
 
-def _to_table(table: str, display: str, header: list[str], frame: pl.DataFrame, read_issues: list[Issue],
+def _to_table(table: str, display: str, header: list[str], pieces: Pieces, read_issues: list[Issue],
               rejected: int, header_line: int = 1) -> RawTable:
     spec, accepted = TABLES[table], header_map(TABLES[table])
     written: dict[str, str] = {}
@@ -206,18 +266,11 @@ def _to_table(table: str, display: str, header: list[str], frame: pl.DataFrame, 
     if extra:
         issues.append(Issue(display, header_line, ", ".join(extra), None,
                             "colonnes inconnues, ignorées : " + ", ".join(extra), WARNING))
-    frame = frame.select(
-        *[clean_text(pl.col(chosen[c]) if c in chosen else pl.lit(None, pl.String)).alias(c)
-          for c in spec.column_names], LINE)
-    frame = frame.filter(pl.any_horizontal(pl.col(spec.column_names).is_not_null()))
+    select = [clean_text(pl.col(chosen[c]) if c in chosen else pl.lit(None, pl.String)).alias(c)
+              for c in spec.column_names] + [pl.col(LINE)]
     refused = any(i.severity == ERROR for i in issues)   # the header's own issues
-    issues = list(read_issues) + issues
-    if not refused:
-        frame = _drop_total_row(frame, spec, display, written, issues)
-    if not refused and frame.height == 0 and rejected == 0:
-        issues.append(Issue(display, None, "", None, "aucune ligne de données sous l'en-tête : fichier refusé"))
-        refused = True
-    return RawTable(table, display, frame, written, issues, refused, bad_rows=rejected)
+    return RawTable(table, display, pieces, select, written, list(read_issues) + issues, refused,
+                    bad_rows=rejected)
 
 
 def _drop_total_row(frame: pl.DataFrame, spec, display: str, written: dict[str, str],

@@ -50,6 +50,7 @@ class ImportReport:
     issues: list[Issue] = field(default_factory=list)
     sources: list[dict[str, str]] = field(default_factory=list)   # [{file, sha256}]
     omitted_warnings: int = 0   # warnings counted but not kept (beyond a sample per rule)
+    omitted_errors: int = 0     # errors counted but not kept (beyond the first ones per rule, on huge files)
     dry_run: bool = False
     accept_valid: bool = False
     import_id: int | None = None
@@ -70,7 +71,8 @@ class ImportReport:
         """The JSON summary recorded in the `imports` table."""
         return {"tables": {t: c.as_dict() for t, c in self.tables.items()},
                 "accept_valid": self.accept_valid,
-                "errors": len(self.errors), "warnings": len(self.warnings) + self.omitted_warnings}
+                "errors": len(self.errors) + self.omitted_errors,
+                "warnings": len(self.warnings) + self.omitted_warnings}
 
 
 _LABELS = ("lues", "insérées", "modifiées", "inchangées", "rejetées")
@@ -86,6 +88,8 @@ def format_report(report: ImportReport, db: str | None = None) -> str:
             counts = (c.read, c.inserted, c.updated, c.unchanged, c.rejected)
             lines.append(table.ljust(width) + "".join(f"{n:>12,}".replace(",", " ") for n in counts))
     lines += [str(i) for i in report.errors]
+    if report.omitted_errors:
+        lines.append(f"… et {report.omitted_errors} autres erreurs du même type, non affichées")
     lines += [str(i) for i in report.warnings]
     if report.omitted_warnings:
         lines.append(f"… et {report.omitted_warnings} autres avertissements du même type, non affichés")
@@ -93,7 +97,8 @@ def format_report(report: ImportReport, db: str | None = None) -> str:
     if report.status == "unreadable":
         lines.append("Import impossible : fichier illisible, rien n'a été écrit.")
     elif report.status == "refused":
-        lines.append(f"Import refusé : {len(report.errors)} erreur(s), {rejected} ligne(s) rejetée(s) ; "
+        errors = len(report.errors) + report.omitted_errors
+        lines.append(f"Import refusé : {errors} erreur(s), {rejected} ligne(s) rejetée(s) ; "
                      "rien n'a été écrit. Corrigez les fichiers ou relancez avec --accept-valid.")
     elif report.dry_run:
         lines.append("Simulation : rien n'a été écrit.")

@@ -13,24 +13,40 @@ Python `Issue`s. Errors reject the row, warnings do not. Beyond the contract, a 
   individual session with participants other than 1; a session held outside the province; a
   psychologist_id unknown when psychologists are known; a clairvision or activity dated in the future
   or before 01/09/2021; an activity's partner_ids unknown; a partner joining in the future.
+
+A table is checked a chunk of rows at a time (RawTable.chunks()): each chunk is typed and checked, and
+all its rows — typed, with their file (`__src`), line and whether a check rejected them — are written
+to the Stage (Parquet parts on disk, read by DuckDB), so that memory does not grow with the file. What
+needs every row is then done in SQL on the stage: duplicated ids (across chunks and files), the merge.
+A file with month-first dates is refused whole once it has been read through (its staged rows are
+deleted). Issues are kept per rule: the first ERRORS_KEPT_PER_RULE errors and WARNINGS_KEPT_PER_RULE
+warnings, the others counted (`omitted_errors`, `omitted_warnings`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from psynam import reference
 from psynam.ingest import communes, values
+from psynam.ingest.csvfile import scratch_file
 from psynam.ingest.read import RawTable
 from psynam.ingest.report import ERROR, WARNING, Issue, TableCounts
 from psynam.ingest.tables import LINE, TABLES, Column
 
 PROGRAMME_START = dt.date(2021, 9, 1)
 WARNINGS_KEPT_PER_RULE = 50
-SRC = "__src"
+ERRORS_KEPT_PER_RULE = 1000
+LINES_NAMED = 20          # a duplicated id's message names at most this many other lines
+SRC, REJECTED = "__src", "__rejected"    # stage columns: the file (index in raws), the row rejected
 
 
 @dataclass
@@ -40,14 +56,88 @@ class Context:
     psychologists: set[str] | None = None
 
 
+class Stage:
+    """Every row of one table as checked — typed, with its file (`__src`), line and whether a check
+    rejected it — kept on disk as Parquet parts (one per chunk) in a scratch folder, read by DuckDB.
+    Parts are named like the store's temporary files (`<pid>-…`), so a killed import's are cleaned up."""
+
+    def __init__(self, folder: Path, table: str):
+        self.folder, self.table = folder, table
+        self.parts: dict[int, list[Path]] = {}
+        self.dups = f"_ingest_dups_{table}"      # a temporary table of `con`: the duplicated keys
+
+    def add(self, src: int, rows: pl.DataFrame) -> None:
+        path = scratch_file(self.folder, f".{self.table}.parquet")
+        self.parts.setdefault(src, []).append(path)
+        rows.write_parquet(path, compression="lz4", statistics=False)
+
+    def drop(self, src: int) -> None:
+        for path in self.parts.pop(src, []):
+            path.unlink(missing_ok=True)
+
+    @property
+    def rows(self) -> str:
+        """Every staged row, as SQL."""
+        files = ", ".join("'" + str(p).replace("'", "''") + "'" for ps in self.parts.values() for p in ps)
+        return f"read_parquet([{files}])"
+
+    @property
+    def valid(self) -> str:
+        """The valid rows (not rejected by a check, key not duplicated), as SQL."""
+        keys = ", ".join(f'"{k}"' for k in TABLES[self.table].key)
+        return f"(select s.* from {self.rows} s anti join {self.dups} d using ({keys}) where not s.{REJECTED})"
+
+    def close(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Delete the parts, drop the table of duplicated keys."""
+        for src in list(self.parts):
+            self.drop(src)
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"drop table if exists temp.main.{self.dups}")
+
+
 @dataclass
 class Checked:
     table: str
-    frame: pl.DataFrame                     # the valid rows, typed, canonical column names
+    stage: Stage                            # every row read, typed and checked
     columns: list[str]                      # the columns the export holds (others are left as they are)
     counts: TableCounts
     issues: list[Issue] = field(default_factory=list)
     omitted_warnings: int = 0
+    omitted_errors: int = 0
+
+    @property
+    def valid(self) -> str:
+        """The valid rows, as SQL (a subquery over the stage)."""
+        return self.stage.valid
+
+    def ids(self, con: duckdb.DuckDBPyConnection, column: str) -> set:
+        assert column in TABLES[self.table].column_names
+        return {r[0] for r in con.execute(f'select distinct "{column}" from {self.valid} v').fetchall()}
+
+
+@dataclass
+class _Kept:
+    """Issues by rule, kept up to the rule's limit in the order they come, the others counted."""
+    rules: dict[int, tuple[str, list[Issue]]] = field(default_factory=dict)
+    omitted: dict[str, int] = field(default_factory=lambda: {ERROR: 0, WARNING: 0})
+
+    def room(self, rule: int, severity: str) -> int:
+        limit = ERRORS_KEPT_PER_RULE if severity == ERROR else WARNINGS_KEPT_PER_RULE
+        return limit - len(self.rules.get(rule, (severity, []))[1])
+
+    def add(self, rule: int, severity: str, issues: list[Issue], total: int) -> None:
+        kept = issues[:max(self.room(rule, severity), 0)]
+        self.rules.setdefault(rule, (severity, []))[1].extend(kept)
+        self.omitted[severity] += total - len(kept)
+
+    def merge(self, other: _Kept) -> None:
+        for rule, (severity, issues) in other.rules.items():
+            self.add(rule, severity, issues, len(issues))
+        for severity, n in other.omitted.items():
+            self.omitted[severity] += n
+
+    def issues(self) -> list[Issue]:
+        return [i for rule in sorted(self.rules) for i in self.rules[rule][1]]
 
 
 @dataclass
@@ -63,6 +153,7 @@ def v(column: str) -> pl.Expr:
     return pl.col(f"{column}__v")
 
 
+@lru_cache(maxsize=None)
 def _parse(col: Column) -> values.Parsed:
     if col.kind == "date":
         return values.parse_date(col.name)
@@ -85,110 +176,157 @@ def _parse(col: Column) -> values.Parsed:
     return values.parse_text(col.name)
 
 
-def _typed(frame: pl.DataFrame, col: Column) -> tuple[pl.DataFrame, list[Check]]:
-    """Add the column's typed value (`<name>__v`) and its parse problems, computed once per distinct text."""
-    parsed = _parse(col)
-    if col.kind == "text":
-        return frame.with_columns(parsed.value.alias(f"{col.name}__v")), []
-    flags = [cond.alias(f"{col.name}__p{j}") for j, (cond, _) in enumerate(parsed.problems)]
-    distinct = frame.select(col.name).unique().with_columns(parsed.value.alias(f"{col.name}__v"), *flags)
-    frame = frame.join(distinct, on=col.name, how="left", nulls_equal=True, maintain_order="left")
-    return frame, [Check(col.name, pl.col(f"{col.name}__p{j}"), message)
+def _typed(frame: pl.DataFrame, columns) -> tuple[pl.DataFrame, list[Check]]:
+    """Add each column's typed value (`<name>__v`) and its parse problems, computed once per distinct
+    text and put beside the text columns (which are not copied)."""
+    checks = []
+    for col in columns:
+        if col.required:
+            checks.append(Check(col.name, pl.col(col.name).is_null(), "valeur requise"))
+        parsed = _parse(col)
+        if col.kind == "text":
+            frame = frame.with_columns(parsed.value.alias(f"{col.name}__v"))
+            continue
+        flags = [cond.alias(f"{col.name}__p{j}") for j, (cond, _) in enumerate(parsed.problems)]
+        distinct = frame.select(col.name).unique().with_columns(parsed.value.alias(f"{col.name}__v"), *flags)
+        typed = frame.select(col.name).join(distinct, on=col.name, how="left", nulls_equal=True,
+                                            maintain_order="left")
+        frame = frame.hstack(typed.drop(col.name).get_columns())
+        checks += [Check(col.name, pl.col(f"{col.name}__p{j}"), message)
                    for j, (_, message) in enumerate(parsed.problems)]
+    return frame, checks
 
 
 _SLASHED = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:[ T].*)?$"
 
 
-def month_first(raw: RawTable, spec) -> Issue | None:
-    """A file whose dates are written month first (US order, `03/31/2024`) cannot be trusted for any of
-    its dates, `03/04/2024` included: it is refused as a whole rather than guessed. The issue names the
-    first date that shows the order (its second part above 12)."""
-    for col in spec.columns:
-        if col.kind != "date" or col.name not in raw.headers:
-            continue
-        found = raw.frame.lazy().select(LINE, col.name).filter(
-            pl.col(col.name).str.extract(_SLASHED, 2).cast(pl.Int32, strict=False) > 12,
-            pl.col(col.name).str.extract(_SLASHED, 1).cast(pl.Int32, strict=False) <= 12).head(1).collect()
-        if found.height:
-            line, value = found.row(0)
-            return Issue(raw.file, line, raw.headers[col.name], value,
-                         "date écrite mois avant jour (format américain) : l'ordre jour/mois de tout le fichier "
-                         "est ambigu, fichier refusé ; exportez les dates en JJ/MM/AAAA ou AAAA-MM-JJ")
-    return None
+def month_first(frame: pl.DataFrame, spec, headers: dict[str, str]) -> dict[str, tuple[int, str]]:
+    """For each date column of a chunk, its first date written month first (US order, `03/31/2024`:
+    the second part above 12), as (line, text). A file showing one cannot be trusted for any of its
+    dates, `03/04/2024` included: it is refused as a whole rather than guessed."""
+    columns = [c.name for c in spec.columns if c.kind == "date" and c.name in headers]
+    found = pl.collect_all([frame.lazy().select(LINE, c).filter(
+        pl.col(c).str.extract(_SLASHED, 2).cast(pl.Int32, strict=False) > 12,
+        pl.col(c).str.extract(_SLASHED, 1).cast(pl.Int32, strict=False) <= 12).head(1) for c in columns])
+    return {c: first.row(0) for c, first in zip(columns, found) if first.height}
 
 
-def check_table(table: str, raws: list[RawTable], context: Context) -> Checked:
-    spec = TABLES[table]
-    counts, issues = TableCounts(), []
-    for r in raws:
-        problem = None if r.refused else month_first(r, spec)
-        if problem:
-            r.issues.append(problem)
-            r.refused = True
-    usable = [r for r in raws if not r.refused]
-    for r in raws:
-        issues += r.issues
-        counts.read += r.frame.height + r.bad_rows
-        counts.rejected += r.bad_rows + (r.frame.height if r.refused else 0)
-    frame = pl.concat([r.frame.with_columns(pl.lit(i, pl.Int32).alias(SRC)) for i, r in enumerate(usable)]) \
-        if usable else pl.DataFrame(schema={**{c: pl.String for c in spec.column_names}, LINE: pl.Int64, SRC: pl.Int32})
-    checks = []
-    for c in spec.columns:
-        if c.required:
-            checks.append(Check(c.name, pl.col(c.name).is_null(), "valeur requise"))
-        frame, problems = _typed(frame, c)
-        checks += problems
-    checks += RULES[table](context)
+def _month_first_issue(raw: RawTable, spec, found: dict[str, tuple[int, str]]) -> Issue:
+    """The issue naming the first such date of the first date column (in the contract's order)."""
+    column = next(c.name for c in spec.columns if c.name in found)
+    line, value = found[column]
+    return Issue(raw.file, line, raw.headers[column], value,
+                 "date écrite mois avant jour (format américain) : l'ordre jour/mois de tout le fichier "
+                 "est ambigu, fichier refusé ; exportez les dates en JJ/MM/AAAA ou AAAA-MM-JJ")
 
+
+def _check(table: str, frame: pl.DataFrame, rules: list[Check]) -> tuple[pl.DataFrame, list[Check], pl.DataFrame]:
+    """A chunk typed (`<column>__v` beside each text column), the checks (parse problems, then the
+    table's `rules`), and one mask per check."""
+    frame, checks = _typed(frame, TABLES[table].columns)
+    checks += rules
     masks = frame.lazy().select(ck.condition.fill_null(False).alias(f"k{i}")
-                                for i, ck in enumerate(checks)).collect() if checks else pl.DataFrame()
-    rejected = pl.Series("rejected", [False] * frame.height, dtype=pl.Boolean)
-    omitted = 0
-    for i, ck in enumerate(checks):
-        mask = masks[f"k{i}"]
-        if not mask.any():
-            continue
-        if ck.severity == ERROR:
-            rejected = rejected | mask
-        flagged = frame.filter(mask).select(SRC, LINE, ck.column)
-        if ck.severity == WARNING and flagged.height > WARNINGS_KEPT_PER_RULE:
-            omitted += flagged.height - WARNINGS_KEPT_PER_RULE
-            flagged = flagged.head(WARNINGS_KEPT_PER_RULE)
-        for src, line, value in flagged.iter_rows():
-            reason = ck.message(value) if callable(ck.message) else ck.message
-            issues.append(Issue(usable[src].file, line, usable[src].headers.get(ck.column, ck.column),
-                                value, reason, ck.severity))
-    duplicated, dup_issues = _duplicates(spec.key, frame, usable)
-    issues += dup_issues
-    rejected = rejected | duplicated
-    counts.rejected += int(rejected.sum())
+                                for i, ck in enumerate(checks)).collect()
+    return frame, checks, masks
 
-    valid = frame.filter(~rejected).select(v(c).alias(c) for c in spec.column_names)
-    present = {c for r in usable for c in r.headers} | set(spec.key)
-    columns = [c for c in spec.column_names if c in present]
+
+def _stage_rows(spec, frame: pl.DataFrame, src: int, rejected: pl.Series) -> pl.DataFrame:
+    """What the stage keeps of a typed chunk: the typed columns, the key as written (for messages), the
+    file, the line, and whether the row is rejected."""
+    return frame.select(*[v(c).alias(c) for c in spec.column_names],
+                        *[pl.col(k).alias(f"__raw_{k}") for k in spec.key],
+                        pl.col(LINE), pl.lit(src, pl.Int32).alias(SRC), rejected.alias(REJECTED))
+
+
+def check_table(con: duckdb.DuckDBPyConnection, table: str, raws: list[RawTable], context: Context,
+                stage: Stage, progress: Callable[[int], None] = lambda rows: None) -> Checked:
+    """Read, type and check every file of one table, chunk by chunk, into `stage`; then find duplicated
+    keys and count, in SQL. `progress` is told the number of rows read after each chunk."""
+    spec = TABLES[table]
+    counts, kept = TableCounts(), _Kept()
+    rules = RULES[table](context)
+    empty = pl.DataFrame(schema={**{c: pl.String for c in spec.column_names}, LINE: pl.Int64})
+    typed, _, _ = _check(table, empty, rules)
+    stage.add(-1, _stage_rows(spec, typed, -1, pl.Series(REJECTED, [], pl.Boolean)))   # the columns, no row
+    read = 0
+    for src, raw in enumerate(raws):
+        # This file's issues and rows rejected by a check (counted unless the file is refused), and its
+        # first dates written month first.
+        mine, rejections, dates = _Kept(), 0, {}
+        for chunk in raw.chunks():
+            read += chunk.height
+            if raw.refused:
+                continue                # a header refused: the rows are only counted
+            for column, found in month_first(chunk, spec, raw.headers).items():
+                dates.setdefault(column, found)
+            if dates:
+                continue                # the file will be refused: its rows need no more checking
+            typed, checks, masks = _check(table, chunk, rules)
+            rejected = pl.Series(REJECTED, [False] * typed.height, dtype=pl.Boolean)
+            for i, ck in enumerate(checks):
+                mask = masks[f"k{i}"]
+                total = int(mask.sum())
+                if not total:
+                    continue
+                if ck.severity == ERROR:
+                    rejected = rejected | mask
+                flagged = typed.filter(mask).select(LINE, ck.column).head(max(mine.room(i, ck.severity), 0))
+                mine.add(i, ck.severity, [
+                    Issue(raw.file, line, raw.headers.get(ck.column, ck.column), value,
+                          ck.message(value) if callable(ck.message) else ck.message, ck.severity)
+                    for line, value in flagged.iter_rows()], total)
+            stage.add(src, _stage_rows(spec, typed, src, rejected))
+            rejections += int(rejected.sum())
+            progress(read)
+        if dates:
+            raw.issues.append(_month_first_issue(raw, spec, dates))
+            raw.refused = True
+            stage.drop(src)
+        else:
+            kept.merge(mine)
+            counts.rejected += rejections
+        counts.read += raw.rows + raw.bad_rows
+        counts.rejected += raw.bad_rows + (raw.rows if raw.refused else 0)
+
+    counts.rejected += _duplicates(con, stage, spec, raws, kept)
+    issues = [i for r in raws for i in r.issues] + kept.issues()
     issues.sort(key=lambda i: (i.severity != ERROR, i.file, i.line or 0))
-    return Checked(table, valid, columns, counts, issues, omitted)
+    present = {c for r in raws if not r.refused for c in r.headers} | set(spec.key)
+    columns = [c for c in spec.column_names if c in present]
+    return Checked(table, stage, columns, counts, issues, kept.omitted[WARNING], kept.omitted[ERROR])
 
 
-def _duplicates(key: tuple[str, ...], frame: pl.DataFrame, usable: list[RawTable]):
-    """Rows whose key appears more than once in the import, each reported with the others' lines."""
-    keyed = frame.select(pl.all_horizontal(v(k).is_not_null() for k in key)
-                         & pl.struct([v(k) for k in key]).is_duplicated()).to_series()
+def _duplicates(con: duckdb.DuckDBPyConnection, stage: Stage, spec, raws: list[RawTable], kept: _Kept) -> int:
+    """Find the keys that appear more than once in the import (stage.dups), report each such row with
+    the others' lines (the first ERRORS_KEPT_PER_RULE of them, in file and line order), and return the
+    number of such rows not already rejected by a check."""
+    keys = ", ".join(f'"{k}"' for k in spec.key)
+    keyed = " and ".join(f'"{k}" is not null' for k in spec.key)
+    con.execute(f"create or replace temp table {stage.dups} as "
+                f"select {keys} from {stage.rows} where {keyed} group by all having count(*) > 1")
+    if not con.execute(f"select count(*) from {stage.dups}").fetchall()[0][0]:
+        return 0
+    total, valid = con.execute(f"select count(*), count(*) filter (where not {REJECTED}) from {stage.rows} "
+                               f"semi join {stage.dups} d using ({keys})").fetchall()[0]
+    on = f"{stage.rows} s semi join {stage.dups} d using ({keys})"
+    lists = (f"(select {keys}, list_slice(list({{'src': {SRC}, 'line': {LINE}}} order by {SRC}, {LINE}), 1, "
+             f"{LINES_NAMED + 1}) as rows, count(*) as copies from {on} group by all)")
+    raw_keys = ", ".join(f's."__raw_{k}"' for k in spec.key)
+    first = con.execute(f"select s.{SRC}, s.{LINE}, {raw_keys}, d.rows, d.copies from {stage.rows} s "
+                        f"join {lists} d using ({keys}) order by s.{SRC}, s.{LINE} "
+                        f"limit {ERRORS_KEPT_PER_RULE}").fetchall()
     issues = []
-    if keyed.any():
-        rows = frame.with_row_index("__row").filter(keyed).select("__row", SRC, LINE, *[v(k) for k in key], *key)
-        groups: dict[tuple, list[tuple[int, int]]] = {}
-        for row in rows.iter_rows():
-            groups.setdefault(row[3:3 + len(key)], []).append((row[1], row[2]))
-        for row in rows.iter_rows():
-            src, line = row[1], row[2]
-            others = [(s, l) for s, l in groups[row[3:3 + len(key)]] if (s, l) != (src, line)]
-            where = ", ".join(f"ligne {l}" if s == src else f"{usable[s].file}:{l}" for s, l in others)
-            column = ", ".join(usable[src].headers.get(k, k) for k in key)
-            value = " / ".join(str(x) for x in row[3 + len(key):])
-            issues.append(Issue(usable[src].file, line, column, value, f"identifiant en double (aussi {where})"))
-    return keyed, issues
+    for row in first:
+        src, line, rows, copies = row[0], row[1], row[-2], row[-1]
+        others = [(o["src"], o["line"]) for o in rows if (o["src"], o["line"]) != (src, line)][:LINES_NAMED]
+        where = ", ".join(f"ligne {l}" if s == src else f"{raws[s].file}:{l}" for s, l in others)
+        if copies - 1 > len(others):
+            where += f", … {copies} fois en tout"
+        column = ", ".join(raws[src].headers.get(k, k) for k in spec.key)
+        value = " / ".join(str(x) for x in row[2:-2])
+        issues.append(Issue(raws[src].file, line, column, value, f"identifiant en double (aussi {where})"))
+    kept.add(1 << 30, ERROR, issues, total)      # after every check of the table, as the last rule
+    return valid
 
 
 # --- rules per table -------------------------------------------------------------------------------

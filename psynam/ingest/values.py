@@ -212,9 +212,9 @@ _LIST_SEPARATORS = r"[|;,]"
 def parse_tags(col: str) -> Parsed:
     """Free tags: lower case, no accents, words joined by '_', '|'-separated (a line break inside a cell,
     Excel's Alt+Enter, separates tags too), duplicates dropped."""
-    tags = pl.col(col).str.replace_all(r"[\r\n]+", "|").str.split("|").list.eval(
-        pl.element().str.split(";").explode().str.split(",").explode()
-        .str.strip_chars().str.to_lowercase().str.normalize("NFKD").str.replace_all(r"\p{M}", "")
+    # One split on every separator: an explode inside list.eval (Polars 2.1) kept empty tags, or failed.
+    tags = pl.col(col).str.replace_all(r"[\r\n;,|]+", "|").str.split("|").list.eval(
+        pl.element().str.strip_chars().str.to_lowercase().str.normalize("NFKD").str.replace_all(r"\p{M}", "")
         .str.replace_all(r"[\s\-]+", "_").filter(pl.element().str.len_bytes() > 0).unique(maintain_order=True))
     return Parsed(_joined(tags))
 
@@ -222,9 +222,8 @@ def parse_tags(col: str) -> Parsed:
 def parse_code_tags(col: str, kind: str) -> Parsed:
     """A '|'-separated list of codes (agreements.settings), each through the aliases."""
     raw = pl.col(col)
-    parts = raw.str.split("|").list.eval(
-        pl.element().str.split(";").explode().str.split(",").explode().str.strip_chars()
-        .filter(pl.element().str.len_bytes() > 0))
+    parts = raw.str.replace_all(r"[;,|]+", "|").str.split("|").list.eval(
+        pl.element().str.strip_chars().filter(pl.element().str.len_bytes() > 0))
     mapped = parts.list.eval(
         key_expr(pl.element()).replace_strict(aliases()[kind], default=None, return_dtype=pl.String))
     unknown = mapped.list.eval(pl.element().is_null()).list.any()

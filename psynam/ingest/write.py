@@ -1,8 +1,10 @@
-"""Writing checked rows into the canonical tables: stage, compare, update, insert — all set-based.
+"""Writing checked rows into the canonical tables: compare, update, insert — all set-based, in DuckDB,
+from the stage the checks filled (validate.Stage, on disk), never through Python.
 
 Rows are keyed as in tables.py; a row equal to the stored one is left alone (unchanged), a different
-one is updated, a new key is inserted — and each is recorded in import_changes_<table> for undo. Only the columns the export holds are compared and written, so
-a monthly export without an optional column does not erase it. The SQL is built here rather than kept
+one is updated, a new key is inserted — and each is recorded in import_changes_<table> for undo. Only
+the columns the export holds are compared and written, so a monthly export without an optional column
+does not erase it. The SQL is built here rather than kept
 in queries/ because it is the same four statements for seven tables; every identifier placed into it
 comes from the fixed column lists of tables.py (house rule 4), every value is bound.
 """
@@ -18,8 +20,7 @@ from psynam.ingest.report import TableCounts
 from psynam.ingest.tables import TABLES
 from psynam.ingest.validate import Checked
 
-STAGE, FRAME = "_ingest_stage", "_ingest_frame"
-
+VALID = "_ingest_valid"      # a temporary table: the rows being merged
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
@@ -44,7 +45,7 @@ def merge(con: duckdb.DuckDBPyConnection, checked: Checked, counts: TableCounts,
     what the import did to it (and, for an update, the row as it was) in import_changes_<table>."""
     spec = TABLES[checked.table]
     assert checked.table in TABLES and set(checked.columns) <= set(spec.column_names)
-    if checked.frame.height == 0:
+    if not con.execute(f"select count(*) from {checked.valid} v").fetchall()[0][0]:
         return
     types = column_types(con, checked.table)
     if set(spec.column_names) != set(types):
@@ -52,17 +53,15 @@ def merge(con: duckdb.DuckDBPyConnection, checked: Checked, counts: TableCounts,
                            f"{sorted(spec.column_names)}")
     columns, keys = checked.columns, spec.key
     values = [c for c in columns if c not in keys]
-    t, s, ch = _q(checked.table), STAGE, _q(changes_table(checked.table))
+    t, ch = _q(checked.table), _q(changes_table(checked.table))
+    # The valid rows of the stage, cast to the table's types, read once from disk for the four statements.
+    s = VALID
+    con.execute(f"create or replace temp table {s} as select "
+                + ", ".join(f"cast({_q(c)} as {types[c]}) as {_q(c)}" for c in columns) + f" from {checked.valid} v")
     on = " and ".join(f"t.{_q(k)} = s.{_q(k)}" for k in keys)
     changed = " or ".join(f"s.{_q(c)} is distinct from t.{_q(c)}" for c in values) or "false"
     absent = f"t.{_q(keys[0])} is null"
 
-    con.register(FRAME, checked.frame.select(columns).to_arrow())
-    try:
-        con.execute(f"create or replace temp table {s} as select "
-                    + ", ".join(f"cast({_q(c)} as {types[c]}) as {_q(c)}" for c in columns) + f" from {FRAME}")
-    finally:
-        con.unregister(FRAME)
     # Counted from the stage, not from the change records just written: DuckDB 2.0 can miss rows of a
     # large insert when the same transaction reads them back through a filter.
     inserted, updated, unchanged = con.execute(

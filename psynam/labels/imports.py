@@ -28,6 +28,7 @@ TEXT: dict[str, str] = {
     "issues_title": "Lignes rejetées et avertissements",
     "issues_download": "Télécharger (CSV)",
     "issues_more": "{n} autres avertissements du même type ne sont pas listés.",
+    "errors_more": "{n} autres erreurs du même type ne sont pas listées (les lignes concernées sont bien rejetées).",
     "history_title": "Historique des imports",
     "history_empty": "Aucun import enregistré dans cette base.",
     "undo_choice": "Import à annuler",

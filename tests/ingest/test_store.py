@@ -211,3 +211,20 @@ def test_each_import_keeps_a_backup_that_restores_the_previous_state(base, tmp_p
     assert snapshot(db) == before
     kept = store.files_dir(db)
     assert [p.name for p in kept.glob("*/*")] == ["01_utf8_semicolon.csv"]
+
+
+def test_a_dead_writers_spill_folder_is_cleared_by_the_next_writer(tmp_path):
+    """DuckDB spills a copy's sorts into `<copy>.duckdb.tmp/`, a folder: a writer killed while spilling
+    leaves one, and the next writer must clear it rather than fail on it."""
+    from psynam import store
+
+    db = tmp_path / "live.duckdb"
+    folder = store.work_dir(db)
+    folder.mkdir()
+    dead = 2 ** 22 + 12345   # above the default pid_max: no such process
+    (folder / f"{dead}-abc.duckdb").write_bytes(b"copy")
+    spill = folder / f"{dead}-abc.duckdb.tmp"
+    spill.mkdir()
+    (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"spill")
+    candidate = store.new_candidate(db, fresh=True)
+    assert sorted(p.name for p in folder.iterdir()) == [] and candidate.path.parent == folder

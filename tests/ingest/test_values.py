@@ -128,6 +128,12 @@ def test_target_public_tags_are_lower_cased_and_trimmed(tmp_path, db):
         "precarite|aines", "petite_enfance", None]
 
 
+def test_tags_separated_by_any_separator_drop_empty_ones(tmp_path, db):
+    # a trailing separator, doubled ones and a line break next to one (these once crashed the import)
+    assert _one(tmp_path, db, "target_public", "aines;", "x,,y", "aines;\nprecarite", " ; ") == [
+        "aines", "x|y", "aines|precarite", None]
+
+
 @pytest.mark.parametrize("text, nis", [
     ("92094", "92094"), ("Namur", "92094"), ("namur", "92094"), ("NAMUR", "92094"), ("Eghezee", "92035"),
     ("Éghezée", "92035"), ("Namen", "92094"),            # Dutch name
