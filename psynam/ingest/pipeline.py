@@ -39,7 +39,7 @@ from psynam.ingest.validate import Checked, Context, Stage, check_table
 Progress = Callable[[float, str], None]
 # DuckDB's memory limit on an import's connection (the merge and the derived tables); beyond it, DuckDB
 # writes to a temporary folder. Lower is leaner but slower (the derived tables spill).
-IMPORT_MEMORY_LIMIT = os.environ.get("PSYNAM_IMPORT_MEMORY_LIMIT", "512MB")
+IMPORT_MEMORY_LIMIT = os.environ.get("PSYNAM_IMPORT_MEMORY_LIMIT", "1GB")
 SPILL_PREFIX = "psynam-import-"
 
 

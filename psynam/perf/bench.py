@@ -311,7 +311,11 @@ def cli(args) -> int:
                    else in_child(measure_generate, str(export), size))
             for stale in (db_path, db_path.with_name(db_path.name + ".wal")):
                 stale.unlink(missing_ok=True)
-            imp = in_child(measure_import, str(export), str(db_path))
+            try:
+                imp = in_child(measure_import, str(export), str(db_path))
+            except Exception as exc:  # an import that fails (memory, disk) is reported, the other sizes still run
+                print(f"  {size:,}: the import failed: {type(exc).__name__}: {str(exc)[:300]}", flush=True)
+                continue
             if not imp["ok"]:
                 print(f"  {size:,}: the import was refused ({imp['seconds']:.1f} s); skipping this size:\n{imp['report']}",
                       flush=True)
