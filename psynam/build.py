@@ -51,10 +51,13 @@ def upgrade(path: Path) -> None:
     """Reload the reference data and rebuild the staging views and stored rows of an existing database,
     on a copy swapped in like an import (the previous file kept among the backups). The caller holds
     store.writer_lock(path). The imported rows are not touched."""
+    from psynam.ingest.pipeline import IMPORT_MEMORY_LIMIT
+
     candidate = store.new_candidate(path)
     try:
         con = candidate.connect()
         try:
+            con.execute(f"set memory_limit = '{IMPORT_MEMORY_LIMIT}'")  # as an import: bounded, spills beyond
             db.init_schema(con)
             db.refresh_derived(con)
             con.execute("checkpoint")

@@ -18,7 +18,7 @@ import duckdb
 
 from psynam import db as database
 from psynam import store
-from psynam.ingest.pipeline import current_user
+from psynam.ingest.pipeline import IMPORT_MEMORY_LIMIT, current_user
 from psynam.ingest.tables import ORDER, TABLES
 from psynam.ingest.write import _q, changes_table
 
@@ -112,6 +112,7 @@ def undo(import_id: int, db=None, user: str | None = None) -> UndoReport:
         try:
             con = candidate.connect()
             try:
+                con.execute(f"set memory_limit = '{IMPORT_MEMORY_LIMIT}'")  # as an import: bounded, spills beyond
                 report = undo_into(con, import_id, user)
                 con.execute("checkpoint")
             finally:
