@@ -6,11 +6,10 @@
 --   active_psychologists, clairvisions, province_sessions, south_sessions, south_sessions_pct (0-100),
 --   south_population_pct (0-100, population of the selected geography), elderly_patients,
 --   elderly_patients_pct (0-100), early_childhood_sessions, early_childhood_sessions_pct (0-100).
--- Only the columns used below: sessions_in is read three times, and DuckDB materialises it.
+-- Only the columns used below: sessions_in is read twice, and DuckDB materialises it.
 with sessions_in as (
     select
-        seq, session_date, format, participants, patient_key, patient_age, psychologist_id,
-        is_in_province, is_south, is_early_childhood
+        format, participants, psychologist_id, is_in_province, is_south, is_early_childhood
     from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
@@ -25,10 +24,8 @@ communes_in as (
 
 -- A patient's age group is read at their first individual session of the period.
 patients_first as (
-    select patient_key, arg_min(patient_age, seq) as first_age
-    from sessions_in
-    where format = 'individuel'
-    group by all
+    select first_age
+    from f_patients_first($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
 psychologists_active as (

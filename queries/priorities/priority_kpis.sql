@@ -17,38 +17,23 @@ with priorities as (
     select priority, min_age, max_age, tags from stg_priorities
 ),
 
--- Only the columns used below (a CTE read twice is materialised: narrow rows are cheap).
 sessions_in as (
-    select seq, format, patient_key, patient_age, priorities
+    select priorities
     from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
-),
-
--- The same sessions wherever they took place: reach selects patients by residence instead.
-sessions_anywhere as (
-    select seq, format, patient_key, patient_age, patient_commune
-    from f_sessions($date_from, $date_to, $networks, null, null, $care_levels, $formats, $settings)
 ),
 
 communes_in as (
     select * from f_communes($arrondissements, $communes)
 ),
 
--- A patient's age band and residence are read at their first individual session of the period.
+-- A patient's age band and residence are read at their first individual session of the period; reach
+-- selects patients by residence, so its sessions are taken wherever they took place.
 patients_first as (
-    select patient_key, arg_min(patient_age, seq) as first_age
-    from sessions_in
-    where format = 'individuel'
-    group by all
+    select * from f_patients_first($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
 residents_first as (
-    select
-        patient_key,
-        arg_min(patient_age, seq) as first_age,
-        arg_min(patient_commune, seq) as first_commune
-    from sessions_anywhere
-    where format = 'individuel'
-    group by all
+    select * from f_patients_first($date_from, $date_to, $networks, null, null, $care_levels, $formats, $settings)
 ),
 
 -- A session's priorities are worked out once, in staging (stg_sessions.priorities): a patient of that age

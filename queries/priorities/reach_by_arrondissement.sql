@@ -16,22 +16,13 @@ with priorities as (
     select priority, min_age, max_age, tags from stg_priorities
 ),
 
-sessions_anywhere as (
-    select * from f_sessions($date_from, $date_to, $networks, null, null, $care_levels, $formats, $settings)
-),
 
 communes_in as (
     select * from f_communes($arrondissements, $communes)
 ),
 
 residents_first as (
-    select
-        patient_key,
-        arg_min(patient_age, seq) as first_age,
-        arg_min(patient_commune, seq) as first_commune
-    from sessions_anywhere
-    where format = 'individuel'
-    group by all
+    select * from f_patients_first($date_from, $date_to, $networks, null, null, $care_levels, $formats, $settings)
 ),
 
 priority_residents as (

@@ -150,6 +150,17 @@ where session_date between date_from and date_to
     and (formats is null or list_contains(formats, format))
     and (settings is null or list_contains(settings, setting));
 
+-- Each patient's first individual session of the period under the filters (earliest seq = date, then id):
+-- their age then (age bands are read there) and where they lived then (reach is read by residence).
+create or replace macro f_patients_first(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings) as table
+select
+    patient_key,
+    arg_min(patient_age, seq) as first_age,
+    arg_min(patient_commune, seq) as first_commune
+from f_sessions(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings)
+where format = 'individuel'
+group by patient_key;
+
 -- Clairvisions have no care level, format or setting: when one of those filters is set they are left out.
 create or replace macro f_clairvisions(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings) as table
 select *
