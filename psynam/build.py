@@ -53,20 +53,9 @@ def upgrade(path: Path) -> None:
     store.writer_lock(path). The imported rows are not touched."""
     from psynam.ingest.pipeline import IMPORT_MEMORY_LIMIT
 
-    candidate = store.new_candidate(path)
-    try:
-        con = candidate.connect()
-        try:
-            con.execute(f"set memory_limit = '{IMPORT_MEMORY_LIMIT}'")  # as an import: bounded, spills beyond
-            db.init_schema(con)
-            db.refresh_derived(con)
-            con.execute("checkpoint")
-        finally:
-            con.close()
-    except BaseException:
-        store.discard(candidate)
-        raise
-    store.commit(candidate, "mise-a-jour")
+    with store.rewrite(path, "mise-a-jour", IMPORT_MEMORY_LIMIT) as con:
+        db.init_schema(con)
+        db.refresh_derived(con)
 
 
 def ensure_database(path: str | os.PathLike | None = None, force: bool = False) -> Path:

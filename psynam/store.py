@@ -133,6 +133,28 @@ def new_candidate(db: Path, fresh: bool = False) -> Candidate:
     return Candidate(db, path, base)
 
 
+@contextlib.contextmanager
+def rewrite(db: Path, operation: str, memory_limit: str | None = None):
+    """A read-write connection on a private copy of the live file, swapped in (checkpointed, the previous
+    file kept as a backup named after `operation`) when the block ends; thrown away on any error. For
+    writes confirmed at once (undo, upgrade); an import's dry run uses new_candidate/commit itself.
+    The caller holds writer_lock(db)."""
+    candidate = new_candidate(db)
+    try:
+        con = candidate.connect()
+        try:
+            if memory_limit:  # beyond it DuckDB spills to disk rather than growing
+                con.execute(f"set memory_limit = '{memory_limit}'")
+            yield con
+            con.execute("checkpoint")
+        finally:
+            con.close()
+    except BaseException:
+        discard(candidate)
+        raise
+    commit(candidate, operation)
+
+
 def _fd_identity(fd: int) -> tuple[int, int, int]:
     st = os.fstat(fd)
     return st.st_ino, st.st_mtime_ns, st.st_size

@@ -108,17 +108,6 @@ def undo(import_id: int, db=None, user: str | None = None) -> UndoReport:
     if not path.exists():
         raise UndoRefused(f"{path} : base de données introuvable")
     with store.writer_lock(path):
-        candidate = store.new_candidate(path)
-        try:
-            con = candidate.connect()
-            try:
-                con.execute(f"set memory_limit = '{IMPORT_MEMORY_LIMIT}'")  # as an import: bounded, spills beyond
-                report = undo_into(con, import_id, user)
-                con.execute("checkpoint")
-            finally:
-                con.close()
-        except BaseException:
-            store.discard(candidate)
-            raise
-        store.commit(candidate, f"avant-annulation-{import_id}")
+        with store.rewrite(path, f"avant-annulation-{import_id}", IMPORT_MEMORY_LIMIT) as con:
+            report = undo_into(con, import_id, user)
     return report
