@@ -56,3 +56,29 @@ def as_float(value) -> float | None:
     if value is None:
         return None
     return float(value) if isinstance(value, (Decimal, int, float)) else float(value)
+
+
+def value(value, kind: str = "text", decimals: int | None = None) -> str:
+    """A value as the interface writes it, by its declared kind (psynam.declarations): a mark (`< 5`,
+    `masqué`) or any other text is shown as it is; an empty cell is `—`."""
+    if isinstance(value, str):
+        return value
+    if value is None or value != value:  # None, NaN
+        return MISSING
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if kind == "int":
+        return integer(value)
+    if kind == "pct":
+        return percent(value, 1 if decimals is None else decimals)
+    if kind == "eur":
+        return euros(value, 0 if decimals is None else decimals)
+    if kind in ("decimal", "index"):
+        return decimal(value, (2 if kind == "index" else 1) if decimals is None else decimals)
+    if kind == "date":
+        return day(value)
+    if kind == "month":
+        return month(value)
+    if kind == "year":
+        return str(int(value))
+    return str(value)

@@ -5,13 +5,10 @@ short README in French (filters, definitions, small-count note, sources)."""
 from __future__ import annotations
 
 import io
-import tempfile
 import zipfile
-from pathlib import Path
-
-import plotly.io as pio
 
 from psynam import export, privacy
+from psynam.charts.files import Stamp
 from psynam.labels.report import TEXT as T
 
 
@@ -27,8 +24,10 @@ def readme(records, filters_text: str, data_date: str, xlsx_name: str, threshold
     return "\n".join(lines)
 
 
-def build_zip(records, filters, filters_text: str, data_date: str, notes: list[tuple[str, str]]) -> bytes:
-    """records: ui.ChartRecord-like objects (key, title, definition, build, published, columns)."""
+def build_zip(records, filters, filters_text: str, data_date: str, notes: list[tuple[str, str]],
+              stamps: list | None = None) -> bytes:
+    """records: blocks.ChartRecord-like objects (key, title, definition, build, published, columns); each
+    image is framed with its stamp (title, filters, data date, source, small-count note), in both sizes."""
     stems = [export.file_stem(r.title, filters.date_from, filters.date_to) for r in records]
     seen: dict[str, int] = {}
     for i, stem in enumerate(stems):  # two charts with one title keep distinct files
@@ -36,12 +35,14 @@ def build_zip(records, filters, filters_text: str, data_date: str, notes: list[t
         if seen[stem] > 1:
             stems[i] = f"{stem}_{seen[stem]}"
     xlsx_name = export.file_stem("donnees", filters.date_from, filters.date_to) + ".xlsx"
-    figures = [r.build(r.published.frame) for r in records]
+    figures = [r.build(r.published) for r in records]
+    stamps = stamps or [Stamp(r.title, (filters_text,)) for r in records]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for kind in ("png", "svg"):
-            for stem, data in zip(stems, _images(figures, kind) if figures else []):
-                archive.writestr(f"{stem}.{kind}", data)
+        for size, suffix in (("slide", ""), ("a4", "_a4")):
+            for kind in ("png", "svg"):
+                for stem, data in zip(stems, export.chart_files(figures, stamps, kind, size)):
+                    archive.writestr(f"{stem}{suffix}.{kind}", data)
         sheets = [(r.title, r.published, r.columns) for r in records]
         definitions = notes + [(r.title, r.definition) for r in records]
         archive.writestr(xlsx_name, export.to_xlsx(sheets, definitions))
@@ -49,20 +50,12 @@ def build_zip(records, filters, filters_text: str, data_date: str, notes: list[t
     return buffer.getvalue()
 
 
-def _images(figures, kind: str) -> list[bytes]:
-    """All figures in one kaleido session (one Chromium start per format, not one per chart)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = [Path(tmp) / f"{i}.{kind}" for i in range(len(figures))]
-        pio.write_images(figures, paths, format=kind, width=1400, height=700, scale=2 if kind == "png" else 1)
-        return [p.read_bytes() for p in paths]
-
-
 def sidebar_button(filters) -> None:
     """The pack's download button, under the page (app.py calls it after page.run(), when the page's charts
     are recorded). Images are drawn on click only."""
     import streamlit as st
 
-    from psynam import formatting as fmt, ui
+    from psynam import blocks, formatting as fmt, ui, views
 
     records = list(ui.current_charts())
     if filters is None:
@@ -73,8 +66,9 @@ def sidebar_button(filters) -> None:
     last = ui.frame("filters/data_bounds").row(0, named=True)["last_date"]
 
     def pack() -> bytes:  # on click only
-        return build_zip(records, filters, ui.describe_filters(filters), fmt.day(last),
-                         ui.download_notes(T["pack"], T["pack_help"], filters))
+        return build_zip(records, filters, views.describe(filters), fmt.day(last),
+                         blocks.notes(T["pack"], T["pack_help"], filters),
+                         [blocks.stamp(r.title, filters) for r in records])
 
     st.sidebar.download_button(
         T["pack"], pack,

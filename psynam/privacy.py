@@ -78,14 +78,18 @@ def is_small(value, threshold: int | None = None) -> bool:
 class Spec:
     """What a table holds: its dimension columns, the counts of people/sessions, the rates derived from
     those counts (rate column -> the count columns it is computed from), count columns that are the sum
-    of other count columns of the same row (total -> parts), and grouping attributes whose totals are
+    of other count columns of the same row (total -> parts, or a sequence of (total, parts) pairs when a
+    total has several decompositions), and grouping attributes whose totals are
     published elsewhere (attribute column -> the dimension it groups, e.g. {"arrondissement": "nis"})."""
 
     dimensions: tuple[str, ...] = ()
     counts: tuple[str, ...] = ()
     rates: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    totals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    totals: dict[str, tuple[str, ...]] | tuple[tuple[str, tuple[str, ...]], ...] = field(default_factory=dict)
     groupings: dict[str, str] = field(default_factory=dict)
+    # Look for count columns that add up to another in every row (undeclared totals). A declaration
+    # (psynam.declarations) states its totals, and a coincidence in a one-row table is no knowledge.
+    infer_totals: bool = True
 
 
 # ---- the knowledge an outsider has: linear relations between cells ----------------------------------
@@ -142,7 +146,9 @@ def relations(frame: pl.DataFrame, spec: Spec, threshold: int) -> tuple[np.ndarr
             kept = [d for d in dims if d not in summed]
             key_sets.append(kept)
             key_sets.extend(kept + [g] for g, d in groupings if d in summed)
-    if not dims:
+    if not dims and n > 1:
+        # A table without dimensions: its column totals are margins. A single row (a KPI row) has none: the
+        # "margin" of one row is the row itself, published here or nowhere, not knowledge from elsewhere.
         key_sets.append([])
     seen: set[tuple[int, ...]] = set()
     for kept in key_sets:
@@ -154,8 +160,10 @@ def relations(frame: pl.DataFrame, spec: Spec, threshold: int) -> tuple[np.ndarr
                 if cells not in seen:
                     seen.add(cells)
                     margin(list(cells))
-    declared = {t: p for t, p in spec.totals.items() if t in counts and all(c in counts for c in p)}
-    for total, parts in {**_inferred_totals(frame, counts), **declared}.items():
+    pairs = spec.totals.items() if isinstance(spec.totals, dict) else spec.totals
+    declared = [(t, tuple(p)) for t, p in pairs if t in counts and all(c in counts for c in p)]
+    inferred = _inferred_totals(frame, counts).items() if spec.infer_totals else ()
+    for total, parts in dict.fromkeys([*inferred, *declared]):
         jt, jp = counts.index(total), [counts.index(p) for p in parts]
         for i in range(n):
             out.append(Relation((i * k + jt, *(i * k + j for j in jp)), (1, *(-1,) * len(jp)), 0, True))
@@ -380,6 +388,36 @@ class Published:
 
     def rows(self) -> list[dict]:
         return [{c: self.cell(c, i) for c in self.frame.columns} for i in range(self.frame.height)]
+
+    def mark(self, col: str, i: int) -> str | None:
+        """The mark shown instead of a hidden cell (`< 5`, `masqué`), None for a published one."""
+        mark = self.marks.get(col)
+        return mark[i] if mark else None
+
+    def column_marks(self, col: str) -> list[str | None]:
+        return list(self.marks.get(col) or [None] * self.frame.height)
+
+    @property
+    def any_hidden(self) -> bool:
+        return any(m is not None for marks in self.marks.values() for m in marks)
+
+    def take(self, rows: list[int] | tuple[int, ...] | None) -> "Published":
+        """The given rows (in that order) of a published table, keeping each cell's mark: a part of a
+        table is sliced from the whole table's publication, so every output hides the same cells."""
+        if rows is None:
+            return self
+        index = list(rows)
+        exposed = tuple((c, index.index(i)) for c, i in self.exposed if i in index)
+        return Published(self.frame[index] if index else self.frame.clear(),
+                         {c: [m[i] for i in index] for c, m in self.marks.items()}, exposed)
+
+    def without(self, columns) -> "Published":
+        """The table without some (virtual) columns."""
+        drop = [c for c in columns if c in self.frame.columns]
+        if not drop:
+            return self
+        return Published(self.frame.drop(drop), {c: m for c, m in self.marks.items() if c not in drop},
+                         tuple(e for e in self.exposed if e[0] not in drop))
 
 
 _MEMO: OrderedDict[tuple, Published] = OrderedDict()

@@ -1,5 +1,6 @@
-"""Streamlit glue shared by app.py and the pages: the cached read-only connection, cached query frames,
-the shared filter bar (kept in the URL) and KPI cards.
+"""Streamlit glue shared by app.py and the pages: the cached read-only connection, cached query frames
+(the views' source in the app), the shared filter bar (kept in the URL) and public mode. What a page
+places — cards, charts, tables — is in psynam.blocks.
 
 Frames are cached, not figures: `frame(name, **params)` is keyed on the query name, its parameters and
 the database file's version, so an import (a new file version) invalidates every cached frame.
@@ -7,7 +8,6 @@ the database file's version, so an import (a new file version) invalidates every
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -16,7 +16,7 @@ import pandas  # noqa: F401  imported up front: sessions starting together raced
 import polars as pl
 import streamlit as st
 
-from psynam import db, export, formatting as fmt, labels, privacy, reference, store
+from psynam import db, formatting as fmt, labels, reference, store, views
 from psynam.build import ensure_database, outdated
 from psynam.filters import Filters
 
@@ -146,46 +146,7 @@ def filter_bar() -> Filters | None:
     return Filters(period[0], period[1], **values)
 
 
-# ---- KPI cards -------------------------------------------------------------------------------------
-
-def _delta(now, before, kind: str) -> str | None:
-    if now is None or before is None:
-        return None
-    if kind == "points":
-        return labels.KPI_DELTA["points"].format(sign="", value=fmt.signed(float(now) - float(before)))
-    if float(before) == 0:
-        return None
-    change = 100.0 * (float(now) - float(before)) / float(before)
-    return labels.KPI_DELTA["relative"].format(sign="", value=fmt.signed(change))
-
-
-def kpi(column, key: str, now, before, *, kind: str = "count", help_extra: str | None = None,
-        value_text: str | None = None, delta_color: str = "normal",
-        share_of: tuple[tuple, tuple] | None = None) -> None:
-    """One KPI card: French label, Belgian-formatted value, change against the previous period, and the
-    indicator's definition as its help tooltip.
-    kind: `count` (people or sessions: relative change, `< 5` in public mode), `org` (organisations,
-    agreements: relative change, never suppressed), `pct` (change in points), `eur`.
-    share_of: for a `pct` of people or sessions, ((part, whole) now, (part, whole) before), so that public
-    mode hides a share that would give a small part, whole or rest back (privacy.share_hidden).
-    delta_color: `normal` (a rise is good), `inverse` (a rise is bad, e.g. partners leaving), `off`."""
-    text = value_text or (fmt.percent(now) if kind == "pct" else fmt.euros(now) if kind == "eur" else fmt.integer(now))
-    if public_mode():
-        if kind == "count" and privacy.is_small(now):
-            text, before = privacy.primary_mark(), None
-        elif kind == "count" and privacy.change_hidden(now, before):
-            before = None
-        elif share_of is not None:
-            if privacy.share_hidden(*share_of[0]):
-                text, before = privacy.SECONDARY, None
-            elif privacy.share_hidden(*share_of[1]):
-                before = None
-    help_text = labels.definition(key) + (f"\n\n{help_extra}" if help_extra else "")
-    column.metric(labels.indicator(key), text, delta=_delta(now, before, "points" if kind == "pct" else "relative"),
-                  delta_color=delta_color, help=help_text, border=True)
-
-
-# ---- charts with their definition and downloads --------------------------------------------------
+# ---- public mode, the charts of a run -------------------------------------------------------------
 
 def public_mode() -> bool:
     """The meeting mode: everything on screen is suppressed as if it left the coordinator's screen."""
@@ -196,37 +157,9 @@ def public_toggle() -> None:
     st.sidebar.toggle(labels.FILTERS["public"], key="public", bind="query-params", help=labels.FILTERS["public_help"])
 
 
-def chart_block(key: str, build, data: pl.DataFrame, columns: list[export.Column], spec: privacy.Spec, *,
-                title: str, definition: str, filters: Filters, **chart_kwargs):
-    """A chart under its title, its one-line definition, and its downloads (CSV, Excel with the
-    definition sheet, PNG, SVG). `build(frame)` makes the figure: from the exact frame on the coordinator's
-    screen, from the suppressed one (hidden cells empty) in public mode and in every image download.
-    Returns the chart's selection state when `on_select` is passed in chart_kwargs."""
-    # Suppression is worked out when something needs it (public mode, a download, the pack), not on every
-    # rerun of the coordinator's screen: it solves linear programmes (psynam/privacy.py).
-    published = once(lambda: privacy.suppress(export.frame_for_export(data, columns), spec))
-    shown = published().frame if public_mode() else data
-    st.subheader(title)
-    if data.is_empty():
-        st.info(labels.MESSAGES["no_data"])
-        return None
-    current_charts().append(ChartRecord(key, title, definition, build, columns, published))
-    state = st.plotly_chart(build(shown), key=key, config={"displaylogo": False}, **chart_kwargs)
-    st.caption(definition)
-    stem = export.file_stem(title, filters.date_from, filters.date_to)
-    notes = once(lambda: download_notes(title, definition, filters))
-    # Files are made when a button is clicked (callables), not on every rerun: a rerun stays cheap.
-    cols = st.columns([1, 1, 1, 1, 6])
-    cols[0].download_button("CSV", lambda: export.to_csv(published(), columns), f"{stem}.csv", "text/csv",
-                            key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    cols[1].download_button("Excel", lambda: export.to_xlsx([(title, published(), columns)], notes()), f"{stem}.xlsx",
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
-    cols[2].download_button("PNG", lambda: export.image(build(published().frame), "png"), f"{stem}.png", "image/png",
-                            key=f"{key}_png", icon=":material/image:", on_click="ignore")
-    cols[3].download_button("SVG", lambda: export.image(build(published().frame), "svg"), f"{stem}.svg",
-                            "image/svg+xml", key=f"{key}_svg", icon=":material/image:", on_click="ignore")
-    return state
+def source() -> views.Source:
+    """The views' source of query frames in the app: cached per filter set and database version."""
+    return views.Source(run)
 
 
 def once(make: Callable[[], T_]) -> Callable[[], T_]:
@@ -240,23 +173,7 @@ def once(make: Callable[[], T_]) -> Callable[[], T_]:
     return get
 
 
-@dataclass(frozen=True)
-class ChartRecord:
-    """A chart drawn in this run, as the export pack and the report need it (suppressed data only)."""
-
-    key: str
-    title: str
-    definition: str
-    build: Callable[[pl.DataFrame], object]
-    columns: list[export.Column]
-    suppressed: Callable[[], privacy.Published]   # computed on first use (see chart_block)
-
-    @property
-    def published(self) -> privacy.Published:
-        return self.suppressed()
-
-
-def current_charts() -> list[ChartRecord]:
+def current_charts() -> list:
     """The charts the current page drew in this run, in order (reset by app.py before each page run)."""
     return st.session_state.setdefault("_charts_this_run", [])
 
@@ -264,31 +181,3 @@ def current_charts() -> list[ChartRecord]:
 def reset_charts() -> None:
     st.session_state["_charts_this_run"] = []
 
-
-def download_notes(title: str, definition: str, filters: Filters) -> list[tuple[str, str]]:
-    """The definition sheet of a download: what the figure is, for which filters, from which data."""
-    bounds = frame("filters/data_bounds").row(0, named=True)
-    return [
-        (labels.EXPORT["chart"], title),
-        (labels.EXPORT["definition"], definition),
-        (labels.EXPORT["filters"], describe_filters(filters)),
-        (labels.EXPORT["data_date"], fmt.day(bounds["last_date"])),
-        (labels.EXPORT["suppression"], labels.definition("small_counts")),
-        (labels.EXPORT["sources"], labels.EXPORT["sources_text"]),
-    ]
-
-
-def describe_filters(filters: Filters) -> str:
-    names = dict(zip(*frame("filters/communes").select("nis", "name_fr").to_dict(as_series=False).values()))
-    parts = [labels.MESSAGES["period"].format(date_from=fmt.day(filters.date_from), date_to=fmt.day(filters.date_to))]
-    chosen = {
-        "networks": [labels.NETWORKS.get(n, n) for n in filters.networks],
-        "arrondissements": list(filters.arrondissements),
-        "communes": [names.get(c, c) for c in filters.communes],
-        "care_levels": list(filters.care_levels),
-        "formats": list(filters.formats),
-        "settings": list(filters.settings),
-    }
-    for field_name, values in chosen.items():
-        parts.append(f"{labels.FILTERS[field_name]} : {', '.join(values) if values else labels.FILTERS['all'].lower()}")
-    return " · ".join(parts)

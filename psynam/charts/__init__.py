@@ -24,6 +24,56 @@ PALETTE = {
 }
 SEQUENCE = ["#1f5f8b", "#e07b39", "#2a9d8f", "#8d99ae", "#9c6644", "#6a4c93", "#c1121f", "#f4a261"]
 FONT = "Source Sans Pro, Arial, sans-serif"
+MARK_COLOUR = "#495057"  # the text of a hidden cell's mark (`< 5`, `masqué`)
+
+
+# ---- hidden cells: a visible mark, never a bar height, a point or a 0 ------------------------------
+
+def unpack(table) -> tuple[pl.DataFrame, "privacy.Published"]:
+    """A builder's input as (frame, published table): builders take a published table (psynam.privacy.
+    Published: hidden cells null, with their marks); a bare frame is a table without marks."""
+    from psynam.privacy import Published
+
+    if isinstance(table, Published):
+        return table.frame, table
+    return table, Published(table, {})
+
+
+def marks_of(table, column: str) -> list[str | None]:
+    """The mark of each row's cell in `column` (None where published)."""
+    _, published = unpack(table)
+    return published.column_marks(column) if column in published.frame.columns else [None] * published.frame.height
+
+
+def mark_bars(fig: go.Figure, positions: list, marks: list[str | None], *, horizontal: bool = False,
+              row: int | None = None, col: int | None = None, offsetgroup: str | None = None) -> go.Figure:
+    """Hidden bars as labelled gaps: no bar is drawn for a hidden cell, its mark is written at the bar's
+    base instead (and in its hover), so a hidden count reads `< 5` or `masqué`, never a height of 0."""
+    hidden = [(p, m) for p, m in zip(positions, marks) if m]
+    if not hidden:
+        return fig
+    where, text = [p for p, _ in hidden], [m for _, m in hidden]
+    zeros = [0] * len(where)
+    trace = go.Scatter(
+        x=zeros if horizontal else where, y=where if horizontal else zeros, mode="text", text=text,
+        textposition="middle right" if horizontal else "top center", showlegend=False, cliponaxis=False,
+        textfont={"color": MARK_COLOUR, "size": 12, "style": "italic"}, hovertemplate="%{text}<extra></extra>",
+        offsetgroup=offsetgroup)
+    if row is not None:
+        fig.add_trace(trace, row=row, col=col)
+    else:
+        fig.add_trace(trace)
+    return fig
+
+
+def mark_points(fig: go.Figure, xs: list, marks: list[str | None], *, yref: str = "paper") -> go.Figure:
+    """Hidden points of a line as labelled gaps: the line breaks there (the value is null) and the mark is
+    written upright at that x, at the foot of the plot, so no point sits where a value could be read."""
+    for x, mark in zip(xs, marks):
+        if mark:
+            fig.add_annotation(x=x, xref="x", y=0, yref=yref, yanchor="bottom", text=mark, showarrow=False,
+                               textangle=-90, font={"size": 11, "color": MARK_COLOUR, "style": "italic"})
+    return fig
 
 
 def base_layout(fig: go.Figure, *, title: str | None = None, height: int = 380) -> go.Figure:
@@ -84,18 +134,28 @@ def mark_dates(fig: go.Figure, milestones: pl.DataFrame, *, within: tuple[date, 
 
 def monthly_by_network(frame: pl.DataFrame, milestones: pl.DataFrame, *, value: str = "sessions",
                        value_label: str | None = None, period: tuple[date, date] | None = None) -> go.Figure:
-    """One line per network over months (frame: month, network, <value>), policy dates marked."""
+    """One line per network over months (table: month, network, <value>), policy dates marked; a hidden
+    month breaks its network's line and is marked at the foot of the chart."""
+    frame, table = unpack(frame)
     if frame.is_empty():
         return empty()
     value_label = value_label or labels.CHART["sessions"]
     fig = go.Figure()
+    marks = table.column_marks(value)
+    hidden: dict = {}
     for network in sorted(frame["network"].unique()):
-        part = frame.filter(pl.col("network") == network).sort("month")
+        rows = [i for i, n in enumerate(frame["network"].to_list()) if n == network]
+        rows.sort(key=lambda i: frame["month"][i])
+        months = [frame["month"][i] for i in rows]
         fig.add_trace(go.Scatter(
-            x=part["month"].to_list(), y=part[value].to_list(), name=labels.NETWORKS.get(network, network),
+            x=months, y=[frame[value][i] for i in rows], name=labels.NETWORKS.get(network, network),
             mode="lines+markers", line={"color": PALETTE.get(network), "width": 2.5}, marker={"size": 5},
             hovertemplate=f"%{{x|%m/%Y}}<br>{value_label} : %{{y:,.0f}}<extra>{network}</extra>",
         ))
+        for i in rows:
+            if marks[i]:
+                hidden.setdefault(frame["month"][i], []).append(f"{network} {marks[i]}")
+    mark_points(fig, list(hidden), [" · ".join(v) for v in hidden.values()])
     base_layout(fig)
     fig.update_xaxes(tickformat="%m/%Y", title=None)
     fig.update_yaxes(title=value_label, tickformat=",.0f")

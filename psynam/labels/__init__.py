@@ -28,6 +28,7 @@ FILTERS = {
     "formats": "Format",
     "settings": "Lieu",
     "all": "Tous",
+    "none": "sans autre filtre (tous réseaux, toute la province, tous niveaux, formats et lieux)",
     "reset": "Réinitialiser les filtres",
     "share": "Le lien de la page reprend ces filtres : copiez-le pour partager la même vue.",
     "public": "Mode public (réunion)",
@@ -54,6 +55,19 @@ MESSAGES = {
     "compared_to": "Comparé au {prev_from} – {prev_to}",
     "period": "Du {date_from} au {date_to}",
     "not_applicable": "—",
+    "marks_note": ("« < {threshold} » : de 1 à {last} personnes ou séances, non publié ; « masqué » : caché pour "
+                   "qu'un petit effectif ne puisse pas être recalculé à partir des totaux."),
+    "source_line": "Source : {sources}",
+}
+
+DOWNLOADS = {
+    "csv": "CSV",
+    "xlsx": "Excel",
+    "image": "Image (PNG, SVG)",
+    "png_slide": "PNG 16:9 (diapositive)",
+    "svg_slide": "SVG 16:9 (diapositive)",
+    "png_a4": "PNG demi-page A4",
+    "svg_a4": "SVG demi-page A4",
 }
 
 # Indicator name, the one-line definition shown under charts and in the glossary (French), and the
@@ -114,11 +128,34 @@ def definition(key: str) -> str:
     return INDICATORS[key][1]
 
 
+def lookup(ref: str) -> str:
+    """The French text a declaration names: `indicator.<key>` (an indicator's name), `definition.<key>`,
+    `chart.<key>`, `filters.<key>`, `export.<key>`, or `<area>.<key>` for an area catalogue's TEXT
+    (`south.patients` is psynam.labels.south.TEXT["patients"]). A reference that does not resolve is an
+    error, never a silent English key on screen."""
+    area, _, key = ref.partition(".")
+    if not key:
+        raise KeyError(f"label reference {ref!r} is not of the form <catalogue>.<key>")
+    if area == "indicator":
+        return indicator(key)
+    if area == "definition":
+        return definition(key)
+    tables = {"chart": CHART, "filters": FILTERS, "export": EXPORT, "messages": MESSAGES, "networks": NETWORKS}
+    if area in tables:
+        return tables[area][key]
+    module = AREAS.get(area)
+    if module is None:
+        raise KeyError(f"label reference {ref!r}: no catalogue {area!r}")
+    return module.TEXT[key]
+
+
 # ---- area catalogues -------------------------------------------------------------------------------
 # Each mission page keeps its words in psynam/labels/<area>.py (PAGE, TEXT, INDICATORS); they join the one
 # catalogue here, so the glossary lists every indicator and no page carries French literals.
 from psynam.labels import budget, imports, partners, priorities, report, south  # noqa: E402
 
-for _area in (partners, south, priorities, budget, imports, report):
+AREAS = {"partners": partners, "south": south, "priorities": priorities, "budget": budget, "imports": imports,
+         "report": report}
+for _area in AREAS.values():
     PAGES.update(_area.PAGE)
     INDICATORS.update(_area.INDICATORS)

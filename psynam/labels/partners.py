@@ -53,6 +53,7 @@ TEXT: dict[str, str] = {
     "active": "Actifs",
     "inactive": "Sans activité",
     "new": "Nouveaux",
+    "outside_care": "Partenaires hors soins",
     "ended": "Sortis",
     "share_of_registered": "Part des inscrits",
     "sector": "Secteur",

@@ -1,0 +1,60 @@
+"""The view layer's core on small frames and on the tiny fixture: parameters bound from the query file,
+one publication per result (a part shown is sliced from the whole), shares protecting their rest."""
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from psynam import db, views
+from psynam.filters import Filters
+from psynam.views.overview import Overview
+from tests.queries.expected import YEAR_2024
+
+Y2024 = Filters(date(2024, 1, 1), date(2024, 12, 31))
+
+
+def test_source_binds_exactly_the_parameters_a_query_declares(source):
+    calls = []
+    spy = views.Source(lambda name, **params: calls.append((name, params)) or source.run(name, **params))
+    spy.frame("budget/budget_by_year", Y2024)
+    assert set(calls[0][1]) == {"date_from", "date_to", "networks"}  # not communes, care levels...
+    with pytest.raises(db.QueryParameterError):
+        spy.frame("budget/budget_by_year", Y2024, dimension="sector")
+
+
+def test_overview_view_gives_the_definitions_figures(source):
+    view = Overview(source, Y2024)
+    for key in ("sessions", "patients", "active_psychologists", "early_childhood_sessions", "elderly_patients"):
+        assert view.activity.value(key) == YEAR_2024[key], key
+    assert view.partners.value("registered_partners") == YEAR_2024["registered_partners"]
+    # capped lines of 2024 to date: (332 + 180 + 249 + 120) / (1000 + 300 + 500 + 200)
+    assert round(view.budget.value("usage_pct"), 2) == 44.05
+    assert view.comparison == Y2024.previous() and view.before.filters == Y2024.previous()
+
+
+def test_a_part_of_a_result_hides_what_the_whole_hides(source):
+    monthly = Overview(source, Y2024).sessions_by_month
+    whole = monthly.published()
+    part = monthly.where(pl.col("network") == "RSK").sort("month", descending=True)
+    shown = part.published()
+    for i, row in enumerate(part._indices()["__row"].to_list()):
+        for col in ("sessions", "individual_sessions", "group_sessions"):
+            assert shown.mark(col, i) == whole.mark(col, row)
+    assert part.exact().frame.height == shown.frame.height
+
+
+def test_a_share_hides_when_its_rest_is_small(source):
+    # 2024: 5 of the 9 province sessions are in the south, so the share would give the north's 4 back
+    kpis = Overview(source, Y2024).activity
+    published = kpis.published()
+    assert published.mark("south_sessions_pct", 0) == "masqué"
+    assert published.frame["south_sessions"][0] == 5  # the part itself is no small count
+    assert "__rest_of_south_sessions_pct" not in published.frame.columns
+
+
+def test_a_kpi_row_complements_a_small_part_of_a_total(source):
+    # 2024: 10 sessions = 8 individual + 2 group; the 2 is small, so the 8 would give it back
+    kpis = Overview(source, Y2024).activity.published()
+    assert kpis.mark("group_sessions", 0) == "< 5"
+    assert kpis.mark("individual_sessions", 0) == "masqué" and kpis.mark("sessions", 0) is None
