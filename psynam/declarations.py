@@ -16,6 +16,8 @@ A declaration file:
 Roles (how the small-count rule, psynam.privacy, treats a column):
 - `dimension`: part of a row's key; the rule assumes every margin over dimensions is known elsewhere.
 - `group`: an attribute grouping a dimension (`groups = "nis"`) whose group totals are published elsewhere.
+- `parent`: for tables whose rows include sums of other rows (zones over arrondissements, the province over
+  its zones): the key (`groups = "<dimension>"`) of the row that sums this one; never exported.
 - `label`: text describing the row (a name beside its code); exported, no role in the rule.
 - `count`: people or sessions — published as `< 5` when small, complemented (`masqué`) when recomputable.
 - `total`: a count that is the sum of other counts of the row (`of = [...]`).
@@ -41,7 +43,7 @@ import polars as pl
 from psynam import QUERIES_DIR, labels, privacy
 from psynam.export import Column
 
-ROLES = ("dimension", "group", "label", "count", "total", "rate", "share", "organisations", "amount",
+ROLES = ("dimension", "group", "parent", "label", "count", "total", "rate", "share", "organisations", "amount",
          "population", "value", "internal")
 COUNTED = ("count", "total")               # what the small-count rule protects
 KINDS = ("text", "int", "decimal", "index", "pct", "eur", "date", "month", "year", "bool")
@@ -68,7 +70,7 @@ class ColumnDecl:
 
     @property
     def exported(self) -> bool:
-        return self.role != "internal"
+        return self.role not in ("internal", "parent")
 
     @property
     def counted(self) -> bool:
@@ -125,7 +127,8 @@ class Declaration:
         return privacy.Spec(
             dimensions=tuple(c.name for c in self.columns if c.role == "dimension"),
             counts=tuple(counts), rates=rates, totals=tuple(totals),
-            groupings={c.name: c.groups for c in self.columns if c.role == "group"}, infer_totals=False)
+            groupings={c.name: c.groups for c in self.columns if c.role == "group"}, infer_totals=False,
+            parents=tuple((c.name, c.groups) for c in self.columns if c.role == "parent"))
 
     def with_rests(self, frame: pl.DataFrame) -> pl.DataFrame:
         """The frame with each share's rest (whole − part) as a virtual count column."""
@@ -151,7 +154,7 @@ def _column(result: str, name: str, raw: dict) -> ColumnDecl:
         raise DeclarationError(f"{result}.{name}: role {role!r} is not one of {ROLES}")
     if kind not in KINDS:
         raise DeclarationError(f"{result}.{name}: kind {kind!r} is not one of {KINDS}")
-    if "label" not in raw and role != "internal":
+    if "label" not in raw and role not in ("internal", "parent"):
         raise DeclarationError(f"{result}.{name}: an exported column needs a label")
     return ColumnDecl(name, raw.get("label", ""), kind, role, tuple(raw.get("of", ())), raw.get("groups"),
                       raw.get("decimals"))
@@ -169,7 +172,7 @@ def _validate(decl: Declaration) -> None:
         for source in c.of:
             if source not in by_name or not by_name[source].counted:
                 raise DeclarationError(f"{decl.name}.{c.name}: {source!r} is not a declared count")
-        if c.role == "group" and (c.groups not in by_name or by_name[c.groups].role != "dimension"):
+        if c.role in ("group", "parent") and (c.groups not in by_name or by_name[c.groups].role != "dimension"):
             raise DeclarationError(f"{decl.name}.{c.name}: `groups` must name a dimension")
     for subset, names in decl.subsets.items():
         for n in names:

@@ -90,6 +90,9 @@ class Spec:
     # Look for count columns that add up to another in every row (undeclared totals). A declaration
     # (psynam.declarations) states its totals, and a coincidence in a one-row table is no knowledge.
     infer_totals: bool = True
+    # Rows that are sums of other rows (a zone above its arrondissements, the province above its zones):
+    # (parent column, key column) pairs; a row's parent column holds the key of the row that sums it.
+    parents: tuple[tuple[str, str], ...] = ()
 
 
 # ---- the knowledge an outsider has: linear relations between cells ----------------------------------
@@ -162,6 +165,17 @@ def relations(frame: pl.DataFrame, spec: Spec, threshold: int) -> tuple[np.ndarr
                     margin(list(cells))
     pairs = spec.totals.items() if isinstance(spec.totals, dict) else spec.totals
     declared = [(t, tuple(p)) for t, p in pairs if t in counts and all(c in counts for c in p)]
+    for parent_col, key_col in spec.parents:
+        if parent_col not in frame.columns or key_col not in frame.columns:
+            continue
+        row_of = {key: i for i, key in enumerate(frame[key_col].to_list())}
+        children: dict[int, list[int]] = {}
+        for i, parent in enumerate(frame[parent_col].to_list()):
+            if parent is not None and parent in row_of:
+                children.setdefault(row_of[parent], []).append(i)
+        for top, rows in children.items():
+            for j in range(k):  # each count of a summing row is the sum of its children's
+                out.append(Relation((top * k + j, *(i * k + j for i in rows)), (1, *(-1,) * len(rows)), 0, True))
     inferred = _inferred_totals(frame, counts).items() if spec.infer_totals else ()
     for total, parts in dict.fromkeys([*inferred, *declared]):
         jt, jp = counts.index(total), [counts.index(p) for p in parts]

@@ -58,3 +58,20 @@ def test_a_kpi_row_complements_a_small_part_of_a_total(source):
     kpis = Overview(source, Y2024).activity.published()
     assert kpis.mark("group_sessions", 0) == "< 5"
     assert kpis.mark("individual_sessions", 0) == "masqué" and kpis.mark("sessions", 0) is None
+
+
+def test_a_row_that_sums_other_rows_is_protected_with_them():
+    from psynam import privacy
+    # The south (row) is Dinant + Philippeville; Dinant's 3 is small. Without the parent relation the
+    # south's 13 and Philippeville's 10 would give it back.
+    frame = pl.DataFrame({"area": ["Dinant", "Philippeville", "south"], "parent": ["south", "south", None],
+                          "patients": [3, 10, 13]})
+    spec = privacy.Spec(dimensions=("area",), counts=("patients",), parents=(("parent", "area"),),
+                        infer_totals=False)
+    published = privacy.suppress(frame, spec)
+    assert published.mark("patients", 0) == "< 5"
+    assert published.mark("patients", 1) or published.mark("patients", 2)
+    values, rels, _ = privacy.relations(frame, spec, 5)
+    status = [1 if m == "< 5" else 2 if m else 0 for m in published.column_marks("patients")]
+    import numpy as np
+    assert not privacy.recomputable(values, np.array(status), rels, 5)
