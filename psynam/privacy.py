@@ -93,6 +93,9 @@ class Spec:
     # Rows that are sums of other rows (a zone above its arrondissements, the province above its zones):
     # (parent column, key column) pairs; a row's parent column holds the key of the row that sums it.
     parents: tuple[tuple[str, str], ...] = ()
+    # Dimensions never summed over: the variants of a published set (all / each network) are separate
+    # tables stacked into one, not a dimension whose total anyone publishes.
+    fixed: tuple[str, ...] = ()
 
 
 # ---- the knowledge an outsider has: linear relations between cells ----------------------------------
@@ -144,12 +147,13 @@ def relations(frame: pl.DataFrame, spec: Spec, threshold: int) -> tuple[np.ndarr
     keys = frame.select(dims + [g for g in spec.groupings if g in frame.columns]).with_row_index("_i")
     groupings = [(g, d) for g, d in spec.groupings.items() if g in frame.columns and d in dims]
     key_sets: list[list[str]] = []
-    for size in range(1, len(dims) + 1):
-        for summed in itertools.combinations(dims, size):
+    summable = [d for d in dims if d not in spec.fixed]
+    for size in range(1, len(summable) + 1):
+        for summed in itertools.combinations(summable, size):
             kept = [d for d in dims if d not in summed]
             key_sets.append(kept)
             key_sets.extend(kept + [g] for g, d in groupings if d in summed)
-    if not dims and n > 1:
+    if not summable and n > 1 and not spec.fixed:
         # A table without dimensions: its column totals are margins. A single row (a KPI row) has none: the
         # "margin" of one row is the row itself, published here or nowhere, not knowledge from elsewhere.
         key_sets.append([])
@@ -158,6 +162,11 @@ def relations(frame: pl.DataFrame, spec: Spec, threshold: int) -> tuple[np.ndarr
         groups = ([keys["_i"].to_list()] if not kept else
                   [part["_i"].to_list() for _, part in keys.group_by(kept, maintain_order=True)])
         for rows in groups:
+            if len(rows) == 1 and (kept != [] or spec.fixed):
+                # A margin of one row is the row itself: the figure it stands for is published by a view of
+                # its own (a KPI card, another network's table), which the same rule protects (psynam.views
+                # publishes each result together with its other-network variants).
+                continue
             for j in range(k):
                 cells = tuple(i * k + j for i in rows)
                 if cells not in seen:
@@ -175,7 +184,10 @@ def relations(frame: pl.DataFrame, spec: Spec, threshold: int) -> tuple[np.ndarr
                 children.setdefault(row_of[parent], []).append(i)
         for top, rows in children.items():
             for j in range(k):  # each count of a summing row is the sum of its children's
-                out.append(Relation((top * k + j, *(i * k + j for i in rows)), (1, *(-1,) * len(rows)), 0, True))
+                # (distinct people seen in two children are counted once above: the relation holds its
+                # true value, so an outsider assuming plain addition is only further from the truth)
+                gap = int(values[top * k + j] - sum(values[i * k + j] for i in rows))
+                out.append(Relation((top * k + j, *(i * k + j for i in rows)), (1, *(-1,) * len(rows)), gap, True))
     inferred = _inferred_totals(frame, counts).items() if spec.infer_totals else ()
     for total, parts in dict.fromkeys([*inferred, *declared]):
         jt, jp = counts.index(total), [counts.index(p) for p in parts]
@@ -391,6 +403,7 @@ class Published:
     frame: pl.DataFrame
     marks: dict[str, list[str | None]]
     exposed: tuple[tuple[str, int], ...] = ()  # small counts the margins give back whatever the table hides
+    refused: bool = False  # nothing of the table published: its small counts could not be protected otherwise
 
     def cell(self, col: str, i: int):
         mark = self.marks.get(col)
@@ -423,7 +436,7 @@ class Published:
         index = list(rows)
         exposed = tuple((c, index.index(i)) for c, i in self.exposed if i in index)
         return Published(self.frame[index] if index else self.frame.clear(),
-                         {c: [m[i] for i in index] for c, m in self.marks.items()}, exposed)
+                         {c: [m[i] for i in index] for c, m in self.marks.items()}, exposed, self.refused)
 
     def without(self, columns) -> "Published":
         """The table without some (virtual) columns."""
@@ -431,7 +444,7 @@ class Published:
         if not drop:
             return self
         return Published(self.frame.drop(drop), {c: m for c, m in self.marks.items() if c not in drop},
-                         tuple(e for e in self.exposed if e[0] not in drop))
+                         tuple(e for e in self.exposed if e[0] not in drop), self.refused)
 
 
 _MEMO: OrderedDict[tuple, Published] = OrderedDict()
@@ -454,8 +467,22 @@ def suppress(frame: pl.DataFrame, spec: Spec, threshold: int | None = None) -> P
     values, rels, counts = relations(frame, spec, threshold)
     status = _protect(values, rels, threshold)
     k = len(counts)
-    exposed = tuple((counts[c % k], c // k) for c in recomputable(values, status, rels, threshold)
-                    if status[c] == 1)
+    # Exposed means hidden: while a small count can still be given back, hide every published count that
+    # shares a relation with it; if that is not enough, nothing of the table is published.
+    exposed_cells = [c for c in recomputable(values, status, rels, threshold) if status[c] == 1]
+    for _ in range(3):
+        if not exposed_cells:
+            break
+        for rel in rels:
+            if any(c in rel.cells for c in exposed_cells):
+                for c in rel.cells:
+                    if status[c] == 0 and values[c] >= threshold:
+                        status[c] = 2
+        exposed_cells = [c for c in recomputable(values, status, rels, threshold) if status[c] == 1]
+    exposed = tuple((counts[c % k], c // k) for c in exposed_cells)  # what the table could not protect
+    refused = bool(exposed_cells)
+    if refused:  # every count cell, zeros included, so that no mark says which cells are small
+        status = np.full_like(status, 2)
     masks = {col: status[j::k].tolist() for j, col in enumerate(counts)}
     marks: dict[str, list[str | None]] = {}
     for col, mask in masks.items():
@@ -472,7 +499,7 @@ def suppress(frame: pl.DataFrame, spec: Spec, threshold: int | None = None) -> P
                   dtype=frame.schema[col])
         for col, mark in marks.items()
     ]) if marks else frame
-    published = Published(nulled, marks, exposed)
+    published = Published(nulled, marks, exposed, refused)
     _MEMO[key] = published
     if len(_MEMO) > 512:
         _MEMO.popitem(last=False)

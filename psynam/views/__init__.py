@@ -11,13 +11,15 @@ so the same cell is hidden everywhere it leaves the coordinator's screen.
     view = views.overview.Overview(source, filters)
     view.kpis.value("sessions"); view.kpis.published().frame; view.sessions_by_month.table(public=True)
 
-Views are plain classes with lazily computed results (a page pays only for what it shows).
+Views are plain classes with lazily computed results (a page pays only for what it shows). A result
+declared with `@result` is published together with its variants under the other network filters: an
+outsider holds every network filter value and "all" for the same period, so they are one table to protect.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, wraps
 from typing import Callable
 
 import polars as pl
@@ -51,11 +53,56 @@ class Source:
         return Result.of(name, self.frame(name, filters, **extra), threshold=threshold)
 
 
+NETWORKS = tuple(sorted(labels.NETWORKS))
+ALL = "all"
+VARIANT, KEY, PARENT = "__variant", "__key", "__parent"
+
+
 def publish(decl: Declaration, frame: pl.DataFrame, threshold: int | None = None) -> Published:
     """The one privacy rule (psynam.privacy.suppress) applied to a whole result as its declaration
     describes it; a share's rest is protected as a count of its own, then dropped."""
     rests = [declarations.REST.format(s.name) for s in decl.shares]
     return privacy.suppress(decl.with_rests(frame), decl.spec(), threshold).without(rests)
+
+
+def variant_of(networks) -> str:
+    """The network variant a filter names: one network, or all (no filter, or every network)."""
+    chosen = tuple(sorted(networks or ()))
+    return chosen[0] if len(chosen) == 1 else ALL
+
+
+def _keys(frame: pl.DataFrame, dims: list[str], variant: str) -> pl.Expr:
+    parts = [pl.col(d).cast(pl.String).fill_null("∅") for d in dims] + [pl.lit(variant)]
+    return pl.concat_str(parts, separator="|")
+
+
+def publish_family(decl: Declaration, frames: dict[str, pl.DataFrame], requested: str, rows: pl.DataFrame,
+                   threshold: int | None = None) -> Published | None:
+    """Publish a result together with its other-network variants: an outsider holds every network filter
+    value and "all" for the same period, so the variants are one table — stacked, each row of a single
+    network the child of its "all" row — and one rule hides a network's cell whenever "all" minus the other
+    network would give it back. `rows` (the requested result) are located in the stack by their
+    dimensions. None when the rows cannot be located (dimensions that do not identify a row)."""
+    dims = [c.name for c in decl.columns if c.role == "dimension"]
+    parts = []
+    for variant, frame in frames.items():
+        parts.append(decl.with_rests(frame).with_columns(
+            pl.lit(variant).alias(VARIANT), _keys(frame, dims, variant).alias(KEY),
+            (pl.lit(None, dtype=pl.String) if variant == ALL else _keys(frame, dims, ALL)).alias(PARENT)))
+    stack = pl.concat(parts, how="diagonal_relaxed")
+    if stack[KEY].n_unique() != stack.height:
+        return None
+    base = decl.spec()
+    spec = privacy.Spec(dimensions=(*base.dimensions, VARIANT), counts=base.counts, rates=base.rates,
+                        totals=base.totals, groupings=base.groupings, infer_totals=False,
+                        parents=(*base.parents, (PARENT, KEY)), fixed=(VARIANT,))
+    published = privacy.suppress(stack, spec, threshold)
+    index = {k: i for i, k in enumerate(stack[KEY].to_list())}
+    wanted = rows.select(_keys(rows, dims, requested).alias(KEY))[KEY].to_list()
+    if any(k not in index for k in wanted):
+        return None
+    rests = [declarations.REST.format(s.name) for s in decl.shares]
+    return published.take([index[k] for k in wanted]).without([*rests, VARIANT, KEY, PARENT])
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +117,10 @@ class Result:
     threshold: int | None = None
     title_text: str | None = None
     definition_text: str | None = None
+    # The same result for other network filters (network tuple -> its whole frame) and the network filter
+    # of this one: set by views (`@result`), so that it is published with its variants.
+    family: Callable[[tuple[str, ...]], pl.DataFrame] | None = None
+    networks: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, name: str, frame: pl.DataFrame, *, threshold: int | None = None) -> "Result":
@@ -116,7 +167,23 @@ class Result:
     # ---- the published figures ---------------------------------------------------------------------
     def published(self) -> Published:
         """The rows shown as they may leave the coordinator's screen."""
-        return publish(self.decl, self.whole, self.threshold).take(self.rows)
+        return self._published_whole().take(self.rows)
+
+    def _published_whole(self) -> Published:
+        if self.family is not None and any(c.counted for c in self.decl.columns) and not self.whole.is_empty():
+            requested = variant_of(self.networks)
+            by_network = any(c.name == "network" and c.role == "dimension" for c in self.decl.columns)
+            if by_network:  # the rows of each network are in the "all" result: publish it, take ours
+                frames = {ALL: self.whole if requested == ALL else self.family(())}
+                requested = ALL
+            else:
+                frames = {ALL: self.whole if requested == ALL else self.family(())}
+                for network in NETWORKS:
+                    frames[network] = self.whole if requested == network else self.family((network,))
+            done = publish_family(self.decl, frames, requested, self.whole, self.threshold)
+            if done is not None:
+                return done
+        return publish(self.decl, self.whole, self.threshold)
 
     def exact(self) -> Published:
         return Published(self.frame, {})
@@ -144,18 +211,43 @@ class Result:
         return replace(self, rows=tuple(self._indices().head(n)["__row"].to_list()))
 
 
+def result(method):
+    """Declare a view's result (a cached property): published together with the same result under the
+    other network filters (psynam.views.publish_family), computed by sibling views on first publication."""
+    name = method.__name__
+
+    @wraps(method)
+    def get(self):
+        found = method(self)
+        if not self.family_root or not isinstance(found, Result):
+            return found
+        return replace(found, family=lambda networks: getattr(self.sibling(networks), name).whole,
+                       networks=self.filters.networks)
+    return cached_property(get)
+
+
 @dataclass
 class View:
-    """A view of one area for a filter set. Subclasses declare results as cached properties."""
+    """A view of one area for a filter set. Subclasses declare results with `@result`."""
 
     source: Source
     filters: Filters
     threshold: int | None = None
     comparison: Filters | None = field(default=None)
+    family_root: bool = True  # False for the sibling views that compute other-network variants
 
     def __post_init__(self):
         if self.comparison is None:
             self.comparison = self.filters.previous()
+
+    def sibling(self, networks: tuple[str, ...]) -> "View":
+        """The same view under another network filter (cached), for publishing a result's variants."""
+        key = tuple(sorted(networks))
+        cache = self.__dict__.setdefault("_siblings", {})
+        if key not in cache:
+            cache[key] = type(self)(self.source, replace(self.filters, networks=key), self.threshold,
+                                    replace(self.comparison, networks=key), family_root=False)
+        return cache[key]
 
     def result(self, name: str, filters: Filters | None = None, **extra) -> Result:
         return self.source.result(name, self.filters if filters is None else filters, threshold=self.threshold,

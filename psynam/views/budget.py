@@ -10,7 +10,7 @@ from functools import cached_property
 import polars as pl
 
 from psynam import budget
-from psynam.views import Result, View
+from psynam.views import Result, View, result
 
 
 class Budget(View):
@@ -24,12 +24,12 @@ class Budget(View):
         """1 January of the to-date year to the to-date day, with the period's network filter."""
         return type(self.filters)(date(self.to_date.year, 1, 1), self.to_date, networks=self.filters.networks)
 
-    @cached_property
+    @result
     def year_lines(self) -> Result:
         """budget_by_year over the to-date year, from 1 January to date."""
         return self.result("budget/budget_by_year", self.year_filters)
 
-    @cached_property
+    @result
     def capped_usage(self) -> Result:
         """The capped lines of the to-date year used to date (one row)."""
         lines = self.year_lines.frame.filter(pl.col("capped").fill_null(False)

@@ -5,24 +5,24 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from psynam.views import Result, View
+from psynam.views import Result, View, result
 from psynam.views.budget import Budget
 
 
 class Overview(View):
-    @cached_property
+    @result
     def activity(self) -> Result:
         return self.result("overview/activity_kpis")
 
-    @cached_property
+    @result
     def partners(self) -> Result:
         return self.result("overview/partner_kpis")
 
-    @cached_property
+    @result
     def budget(self) -> Result:
         return Budget(self.source, self.filters, self.threshold).capped_usage
 
-    @cached_property
+    @result
     def sessions_by_month(self) -> Result:
         return self.result("overview/sessions_by_month")
 

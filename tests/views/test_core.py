@@ -75,3 +75,24 @@ def test_a_row_that_sums_other_rows_is_protected_with_them():
     status = [1 if m == "< 5" else 2 if m else 0 for m in published.column_marks("patients")]
     import numpy as np
     assert not privacy.recomputable(values, np.array(status), rels, 5)
+
+
+def test_a_network_is_hidden_when_all_minus_the_other_network_would_give_it(source):
+    # 2024: 10 sessions, 6 RSN, 4 RSK. Publishing RSN's 6 beside "all" 10 would give RSK's 4 back.
+    from dataclasses import replace
+    shown = {}
+    for networks in ((), ("RSN",), ("RSK",)):
+        kpis = Overview(source, replace(Y2024, networks=networks)).activity.published()
+        shown[networks] = kpis.cell("sessions", 0)
+    assert shown[("RSK",)] == "< 5"
+    assert shown[()] == 10 and shown[("RSN",)] == "masqué"
+
+
+def test_a_table_split_by_network_is_published_as_one_with_its_filtered_views(source):
+    from dataclasses import replace
+    whole = Overview(source, Y2024).sessions_by_month.published()
+    rsn = Overview(source, replace(Y2024, networks=("RSN",))).sessions_by_month
+    part = rsn.published()
+    months = dict(zip(zip(whole.frame["month"], whole.frame["network"]), range(whole.frame.height)))
+    for i, (month, network) in enumerate(zip(part.frame["month"], part.frame["network"])):
+        assert part.mark("sessions", i) == whole.mark("sessions", months[(month, network)])
