@@ -30,8 +30,9 @@ page = st.navigation([
 if presenting:  # presentation mode: slides for a meeting (psynam/present.py)
     present.run()
     st.stop()
-st.session_state["filters"] = ui.filter_bar()
+filters = ui.filter_bar()
 ui.public_toggle()
+st.session_state["filters"] = ui.public_filters(filters)  # public mode: period and network only
 ui.reset_charts()
 page.run()
 pack.sidebar_button(st.session_state["filters"])

@@ -42,6 +42,17 @@ class Filters:
                       **{name: list(getattr(self, name)) or None for name in FILTER_LISTS}}
         return {k: all_params[k] for k in names} if names else all_params
 
+    def public(self) -> "Filters":
+        """The filters public outputs honour: the period and the network. A finer cut (a commune, a care
+        level, a format, a setting) would let an outsider difference two public views and recompute a small
+        count; those figures stay in the tables' rows, where one rule protects them (README, Privacy)."""
+        return Filters(self.date_from, self.date_to, networks=self.networks)
+
+    @property
+    def finer_than_public(self) -> tuple[str, ...]:
+        """The filters set here that public outputs leave out."""
+        return tuple(n for n in FILTER_LISTS if n != "networks" and getattr(self, n))
+
     @property
     def has_activity_filter(self) -> bool:
         """Care level, format or setting set: clairvisions and partners do not carry these."""

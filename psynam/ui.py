@@ -157,6 +157,18 @@ def public_toggle() -> None:
     st.sidebar.toggle(labels.FILTERS["public"], key="public", bind="query-params", help=labels.FILTERS["public_help"])
 
 
+def public_filters(filters: Filters | None) -> Filters | None:
+    """In public mode, the filters public outputs honour (Filters.public), with a notice naming the ones
+    left out."""
+    if filters is None or not public_mode():
+        return filters
+    dropped = filters.finer_than_public
+    if dropped:
+        st.sidebar.warning(labels.FILTERS["public_scope"].format(names=", ".join(labels.FILTERS[n] for n in dropped)),
+                           icon=":material/lock:")
+    return filters.public()
+
+
 def source() -> views.Source:
     """The views' source of query frames in the app: cached per filter set and database version."""
     return views.Source(run)

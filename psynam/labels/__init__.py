@@ -32,7 +32,11 @@ FILTERS = {
     "reset": "Réinitialiser les filtres",
     "share": "Le lien de la page reprend ces filtres : copiez-le pour partager la même vue.",
     "public": "Mode public (réunion)",
-    "public_help": "Masque les petits effectifs (1 à 4) à l'écran comme dans les téléchargements, pour une projection en comité.",
+    "public_help": "Masque les petits effectifs (1 à 4) à l'écran comme dans les téléchargements, pour une projection en comité. Seuls la période et le réseau s'appliquent alors.",
+    "public_scope": ("Mode public : seuls la période et le réseau s'appliquent ; {names} ne s'appliquent pas. "
+                     "Un filtre plus fin permettrait de retrouver un petit effectif par différence entre deux vues "
+                     "publiques ; les chiffres par commune, niveau, format ou lieu restent dans les tableaux, "
+                     "où une seule règle les protège."),
 }
 
 EXPORT = {

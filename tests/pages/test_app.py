@@ -95,10 +95,22 @@ def test_monthly_download_is_suppressed_and_matches_the_chart(app, downloads):
 
 def test_public_mode_hides_small_counts_on_screen(app):
     app.date_input(key="periode").set_value((date(2024, 1, 1), date(2024, 12, 31))).run()
+    app.multiselect(key="reseau").set_value(["RSK"]).run()
+    assert {m.label: m.value for m in app.metric}["Séances"] == "4"
+    app.toggle(key="public").set_value(True).run()
+    assert {m.label: m.value for m in app.metric}["Séances"] == "< 5"
+    # and RSN's 6 beside the 10 of both networks would give RSK's 4 back
+    app.multiselect(key="reseau").set_value(["RSN"]).run()
+    assert {m.label: m.value for m in app.metric}["Séances"] == "masqué"
+
+
+def test_public_mode_honours_only_the_period_and_the_network(app):
+    app.date_input(key="periode").set_value((date(2024, 1, 1), date(2024, 12, 31))).run()
     app.multiselect(key="commune").set_value(["93056"]).run()
     assert {m.label: m.value for m in app.metric}["Séances"] == "3"
     app.toggle(key="public").set_value(True).run()
-    assert {m.label: m.value for m in app.metric}["Séances"] == "< 5"
+    assert {m.label: m.value for m in app.metric}["Séances"] == "10"  # the commune filter does not apply
+    assert any("Mode public" in w.value and "Commune" in w.value for w in app.sidebar.warning)
 
 
 def test_public_mode_hides_a_share_that_gives_a_small_count_back(app):
