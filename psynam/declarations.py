@@ -24,8 +24,13 @@ Roles (how the small-count rule, psynam.privacy, treats a column):
 - `rate`: computed from counts of the row (`of = [...]`); hidden when one of them is.
 - `share`: a percentage `of = [part, whole]`: hidden when the part, the whole or the rest (whole − part)
   is hidden, the rest being protected as a count of its own.
-- `organisations` (partners, agreements), `amount` (euros), `population` (Statbel), `value` (hours,
-  ceilings, envelopes): figures that are not counts of people; published as they are.
+- `organisations` (partners, agreements), `population` (Statbel), `value` (hours, ceilings, envelopes):
+  figures that are not counts of people; published as they are.
+- `amount` (euros): money is a count in disguise (tariffs are public: 83 € a session, 60 € a patient's
+  yearly fee), so an amount names the counts behind it (`of = [...]`, which may be declared with
+  `export = false`) and is hidden with them; a `value` or `rate` derived from an amount (usage, projection)
+  names the same counts.
+- `export = false`: a column the rule knows (a count behind an amount) that no file shows.
 - `internal`: used by views and charts (codes, sort keys, flags), never exported; never a count.
 
 Kinds (how a value is written): text, int, decimal, index, pct, eur, date, month, year, bool; `decimals`
@@ -63,6 +68,7 @@ class ColumnDecl:
     of: tuple[str, ...] = ()
     groups: str | None = None
     decimals: int | None = None
+    export: bool = True
 
     @property
     def label(self) -> str:
@@ -70,7 +76,7 @@ class ColumnDecl:
 
     @property
     def exported(self) -> bool:
-        return self.role not in ("internal", "parent")
+        return self.export and self.role not in ("internal", "parent")
 
     @property
     def counted(self) -> bool:
@@ -117,7 +123,9 @@ class Declaration:
         """The small-count rule's view of the table (psynam.privacy.Spec), shares' rests included."""
         counts = [c.name for c in self.columns if c.counted]
         totals = [(c.name, c.of) for c in self.columns if c.role == "total" and c.of]
-        rates = {c.name: c.of for c in self.columns if c.role == "rate"}
+        # A rate, and an amount of money (tariffs are public: euros ÷ tariff = a count), are hidden with
+        # the counts they are made of.
+        rates = {c.name: c.of for c in self.columns if c.role in ("rate", "amount", "value") and c.of}
         for share in self.shares:
             part, whole = share.of
             rest = REST.format(share.name)
@@ -146,7 +154,7 @@ class Declaration:
 
 
 def _column(result: str, name: str, raw: dict) -> ColumnDecl:
-    unknown = set(raw) - {"label", "kind", "role", "of", "groups", "decimals"}
+    unknown = set(raw) - {"label", "kind", "role", "of", "groups", "decimals", "export"}
     if unknown:
         raise DeclarationError(f"{result}.{name}: unknown keys {sorted(unknown)}")
     role, kind = raw.get("role", "label"), raw.get("kind", "text")
@@ -154,10 +162,10 @@ def _column(result: str, name: str, raw: dict) -> ColumnDecl:
         raise DeclarationError(f"{result}.{name}: role {role!r} is not one of {ROLES}")
     if kind not in KINDS:
         raise DeclarationError(f"{result}.{name}: kind {kind!r} is not one of {KINDS}")
-    if "label" not in raw and role not in ("internal", "parent"):
+    if "label" not in raw and role not in ("internal", "parent") and raw.get("export", True):
         raise DeclarationError(f"{result}.{name}: an exported column needs a label")
     return ColumnDecl(name, raw.get("label", ""), kind, role, tuple(raw.get("of", ())), raw.get("groups"),
-                      raw.get("decimals"))
+                      raw.get("decimals"), bool(raw.get("export", True)))
 
 
 def _validate(decl: Declaration) -> None:
