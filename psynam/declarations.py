@@ -94,6 +94,9 @@ class Declaration:
     title: str | None = None                    # indicator key
     derived_from: tuple[str, ...] = ()
     subsets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # column -> (result, column): the sum of this column over the rows (per network for a table split by
+    # network) is that one-row result's cell, published on its own (a KPI card over a monthly series)
+    margins: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __hash__(self) -> int:
         return hash(self.name)
@@ -168,6 +171,15 @@ def _column(result: str, name: str, raw: dict) -> ColumnDecl:
                       raw.get("decimals"), bool(raw.get("export", True)))
 
 
+def _margin(result: str, column: str, raw) -> tuple[str, str]:
+    """`col = "area/result"` (same column name there) or `col = { result = "...", column = "..." }`."""
+    if isinstance(raw, str):
+        return raw, column
+    if not isinstance(raw, dict) or "result" not in raw:
+        raise DeclarationError(f"{result}: margin {column!r} names a result")
+    return raw["result"], raw.get("column", column)
+
+
 def _validate(decl: Declaration) -> None:
     by_name = {c.name: c for c in decl.columns}
     for c in decl.columns:
@@ -182,6 +194,9 @@ def _validate(decl: Declaration) -> None:
                 raise DeclarationError(f"{decl.name}.{c.name}: {source!r} is not a declared count")
         if c.role in ("group", "parent") and (c.groups not in by_name or by_name[c.groups].role != "dimension"):
             raise DeclarationError(f"{decl.name}.{c.name}: `groups` must name a dimension")
+    for column in decl.margins:
+        if column not in by_name or not by_name[column].counted:
+            raise DeclarationError(f"{decl.name}: margin {column!r} is not a declared count")
     for subset, names in decl.subsets.items():
         for n in names:
             if n not in by_name:
@@ -197,7 +212,7 @@ def load(name: str) -> Declaration:
     if not path.is_file():
         raise DeclarationError(f"no declaration {path.relative_to(QUERIES_DIR.parent)} for result {name!r}")
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    unknown = set(raw) - {"title", "grain", "columns", "derived_from", "subsets"}
+    unknown = set(raw) - {"title", "grain", "columns", "derived_from", "subsets", "margins"}
     if unknown:
         raise DeclarationError(f"{name}: unknown keys {sorted(unknown)}")
     sql = (QUERIES_DIR / f"{name}.sql").is_file()
@@ -207,7 +222,8 @@ def load(name: str) -> Declaration:
     decl = Declaration(
         name, tuple(_column(name, n, c) for n, c in raw.get("columns", {}).items()), raw.get("grain", ""),
         raw.get("title"), tuple(raw.get("derived_from", ())),
-        {k: tuple(v) for k, v in raw.get("subsets", {}).items()})
+        {k: tuple(v) for k, v in raw.get("subsets", {}).items()},
+        {k: _margin(name, k, v) for k, v in raw.get("margins", {}).items()})
     _validate(decl)
     return decl
 

@@ -336,9 +336,13 @@ def recomputable(values: np.ndarray, status: np.ndarray, rels: list[Relation], t
     return sorted(out)
 
 
-def _protect(values: np.ndarray, rels: list[Relation], threshold: int) -> np.ndarray:
-    """0 = published, 1 = primary (< threshold), 2 = complementary."""
+def _protect(values: np.ndarray, rels: list[Relation], threshold: int,
+             forced: dict[int, int] | None = None) -> np.ndarray:
+    """0 = published, 1 = primary (< threshold), 2 = complementary. `forced` cells (figures hidden
+    elsewhere, psynam.privacy.Anchor) keep their status: this table must not give them back."""
     status = np.where((values > 0) & (values < threshold), 1, 0)
+    for cell, forced_status in (forced or {}).items():
+        status[cell] = forced_status
     if not status.any():
         return status
     members: dict[int, list[Relation]] = {}
@@ -393,6 +397,17 @@ def _hide_one(values: np.ndarray, status: np.ndarray, cells, threshold: int) -> 
         return False
     status[min(candidates, key=lambda c: (values[c] <= threshold, values[c], c))] = 2
     return True
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A figure published by another result that is the sum of some cells of this table (a KPI card over
+    a monthly series, a commune's total over its months), as it was published there: `status` 0 published
+    (a known margin), 1 `< 5`, 2 `masqué` (a hidden cell this table must not give back)."""
+
+    cells: tuple[tuple[int, str], ...]   # (row, count column)
+    value: int
+    status: int
 
 
 @dataclass(frozen=True)
@@ -455,21 +470,49 @@ def _memo_key(frame: pl.DataFrame, spec: Spec, threshold: int) -> tuple:
     return (digest, repr(spec), threshold)
 
 
-def suppress(frame: pl.DataFrame, spec: Spec, threshold: int | None = None) -> Published:
-    """Apply the rule: primary cells, complementary cells, and rates derived from either."""
+def _anchored(values: np.ndarray, rels: list[Relation], counts: list[str], anchors, threshold: int):
+    """Add each anchor: a published one as a known margin, a hidden one as a virtual hidden cell (after the
+    table's cells) tied to the cells it sums. Returns the values, relations and forced statuses."""
+    k, forced = len(counts), {}
+    extra = []
+    for anchor in anchors:
+        cells = tuple(row * k + counts.index(col) for row, col in anchor.cells if col in counts)
+        if not cells:
+            continue
+        if anchor.status == 0:
+            rels.append(Relation(cells, (1,) * len(cells), int(anchor.value), not is_small(anchor.value, threshold)))
+        elif anchor.value:
+            index = len(values) + len(extra)
+            extra.append(int(anchor.value))
+            forced[index] = 1 if is_small(anchor.value, threshold) else 2
+            rels.append(Relation((index, *cells), (1, *(-1,) * len(cells)), 0, True))
+    if extra:
+        values = np.concatenate([values, np.array(extra, dtype=np.int64)])
+    return values, rels, forced
+
+
+def suppress(frame: pl.DataFrame, spec: Spec, threshold: int | None = None,
+             anchors: tuple[Anchor, ...] = ()) -> Published:
+    """Apply the rule: primary cells, complementary cells, and rates derived from either; `anchors` are
+    figures of other results that sums of this table's cells equal, as those results published them."""
     threshold = threshold_or_default(threshold)
     if frame.is_empty() or not any(c in frame.columns for c in spec.counts):
         return Published(frame, {})
-    key = _memo_key(frame, spec, threshold)
+    key = (*_memo_key(frame, spec, threshold), repr(anchors))
     if key in _MEMO:
         _MEMO.move_to_end(key)
         return _MEMO[key]
     values, rels, counts = relations(frame, spec, threshold)
-    status = _protect(values, rels, threshold)
+    n_cells = len(values)
+    values, rels, forced = _anchored(values, rels, counts, anchors, threshold)
+    status = _protect(values, rels, threshold, forced)
     k = len(counts)
     # Exposed means hidden: while a small count can still be given back, hide every published count that
     # shares a relation with it; if that is not enough, nothing of the table is published.
-    exposed_cells = [c for c in recomputable(values, status, rels, threshold) if status[c] == 1]
+    def still_exposed() -> list[int]:  # a small count, or a figure hidden elsewhere, given back
+        return [c for c in recomputable(values, status, rels, threshold) if status[c] == 1 or c in forced]
+
+    exposed_cells = still_exposed()
     for _ in range(3):
         if not exposed_cells:
             break
@@ -478,9 +521,10 @@ def suppress(frame: pl.DataFrame, spec: Spec, threshold: int | None = None) -> P
                 for c in rel.cells:
                     if status[c] == 0 and values[c] >= threshold:
                         status[c] = 2
-        exposed_cells = [c for c in recomputable(values, status, rels, threshold) if status[c] == 1]
-    exposed = tuple((counts[c % k], c // k) for c in exposed_cells)  # what the table could not protect
+        exposed_cells = still_exposed()
+    exposed = tuple((counts[c % k], c // k) for c in exposed_cells if c < n_cells)  # what could not be protected
     refused = bool(exposed_cells)
+    status = status[:n_cells]
     if refused:  # every count cell, zeros included, so that no mark says which cells are small
         status = np.full_like(status, 2)
     masks = {col: status[j::k].tolist() for j, col in enumerate(counts)}

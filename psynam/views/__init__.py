@@ -76,33 +76,51 @@ def _keys(frame: pl.DataFrame, dims: list[str], variant: str) -> pl.Expr:
     return pl.concat_str(parts, separator="|")
 
 
-def publish_family(decl: Declaration, frames: dict[str, pl.DataFrame], requested: str, rows: pl.DataFrame,
-                   threshold: int | None = None) -> Published | None:
-    """Publish a result together with its other-network variants: an outsider holds every network filter
+def _stack(decl: Declaration, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    dims = [c.name for c in decl.columns if c.role == "dimension"]
+    parts = [decl.with_rests(frame).with_columns(
+        pl.lit(variant).alias(VARIANT), _keys(frame, dims, variant).alias(KEY),
+        (pl.lit(None, dtype=pl.String) if variant == ALL else _keys(frame, dims, ALL)).alias(PARENT))
+        for variant, frame in frames.items()]
+    return pl.concat(parts, how="diagonal_relaxed")
+
+
+@dataclass(frozen=True)
+class Family:
+    """A result published together with its other-network variants: an outsider holds every network filter
     value and "all" for the same period, so the variants are one table — stacked, each row of a single
     network the child of its "all" row — and one rule hides a network's cell whenever "all" minus the other
-    network would give it back. `rows` (the requested result) are located in the stack by their
-    dimensions. None when the rows cannot be located (dimensions that do not identify a row)."""
-    dims = [c.name for c in decl.columns if c.role == "dimension"]
-    parts = []
-    for variant, frame in frames.items():
-        parts.append(decl.with_rests(frame).with_columns(
-            pl.lit(variant).alias(VARIANT), _keys(frame, dims, variant).alias(KEY),
-            (pl.lit(None, dtype=pl.String) if variant == ALL else _keys(frame, dims, ALL)).alias(PARENT)))
-    stack = pl.concat(parts, how="diagonal_relaxed")
-    if stack[KEY].n_unique() != stack.height:
-        return None
-    base = decl.spec()
-    spec = privacy.Spec(dimensions=(*base.dimensions, VARIANT), counts=base.counts, rates=base.rates,
-                        totals=base.totals, groupings=base.groupings, infer_totals=False,
-                        parents=(*base.parents, (PARENT, KEY)), fixed=(VARIANT,))
-    published = privacy.suppress(stack, spec, threshold)
-    index = {k: i for i, k in enumerate(stack[KEY].to_list())}
-    wanted = rows.select(_keys(rows, dims, requested).alias(KEY))[KEY].to_list()
-    if any(k not in index for k in wanted):
-        return None
-    rests = [declarations.REST.format(s.name) for s in decl.shares]
-    return published.take([index[k] for k in wanted]).without([*rests, VARIANT, KEY, PARENT])
+    network would give it back. A result split by network needs only its "all" variant (its rows are the
+    networks' rows)."""
+
+    decl: Declaration
+    stack: pl.DataFrame
+    published: Published
+    by_network: bool
+
+    def rows(self, variant: str) -> list[int]:
+        return [i for i, v in enumerate(self.stack[VARIANT].to_list()) if v == variant]
+
+    def locate(self, frame: pl.DataFrame, variant: str) -> list[int] | None:
+        """The stack rows of a frame of that variant, by their dimensions (None if they cannot be found)."""
+        dims = [c.name for c in self.decl.columns if c.role == "dimension"]
+        index = {k: i for i, k in enumerate(self.stack[KEY].to_list())}
+        wanted = frame.select(_keys(frame, dims, variant).alias(KEY))[KEY].to_list()
+        return None if any(k not in index for k in wanted) else [index[k] for k in wanted]
+
+    def cell(self, variant: str, column: str) -> tuple[int, int]:
+        """(exact value, status: 0 published, 1 `< 5`, 2 `masqué`) of a one-row result's cell."""
+        rows = self.rows(variant)
+        if not rows:
+            return 0, 0
+        value = self.stack[column][rows[0]]
+        mark = self.published.mark(column, rows[0])
+        status = 0 if mark is None else (1 if privacy.is_small(value) and mark != privacy.SECONDARY else 2)
+        return int(value or 0), status
+
+    def view(self, rows: list[int]) -> Published:
+        rests = [declarations.REST.format(s.name) for s in self.decl.shares]
+        return self.published.take(rows).without([*rests, VARIANT, KEY, PARENT])
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,6 +139,8 @@ class Result:
     # of this one: set by views (`@result`), so that it is published with its variants.
     family: Callable[[tuple[str, ...]], pl.DataFrame] | None = None
     networks: tuple[str, ...] = ()
+    # Another result of the same view by its name (for the margins a declaration shares with it).
+    sibling_result: Callable[[str], "Result"] | None = None
 
     @classmethod
     def of(cls, name: str, frame: pl.DataFrame, *, threshold: int | None = None) -> "Result":
@@ -170,20 +190,52 @@ class Result:
         return self._published_whole().take(self.rows)
 
     def _published_whole(self) -> Published:
-        if self.family is not None and any(c.counted for c in self.decl.columns) and not self.whole.is_empty():
-            requested = variant_of(self.networks)
-            by_network = any(c.name == "network" and c.role == "dimension" for c in self.decl.columns)
-            if by_network:  # the rows of each network are in the "all" result: publish it, take ours
-                frames = {ALL: self.whole if requested == ALL else self.family(())}
-                requested = ALL
-            else:
-                frames = {ALL: self.whole if requested == ALL else self.family(())}
-                for network in NETWORKS:
-                    frames[network] = self.whole if requested == network else self.family((network,))
-            done = publish_family(self.decl, frames, requested, self.whole, self.threshold)
-            if done is not None:
-                return done
+        family = self.published_family
+        if family is not None:
+            located = family.locate(self.whole, ALL if family.by_network else variant_of(self.networks))
+            if located is not None:
+                return family.view(located)
         return publish(self.decl, self.whole, self.threshold)
+
+    @cached_property
+    def published_family(self) -> Family | None:
+        """This result and its other-network variants published as one table, the margins it shares with
+        other results of its view (`[margins]` in its declaration) anchored to how they were published."""
+        if self.family is None or not any(c.counted for c in self.decl.columns) or self.whole.is_empty():
+            return None
+        requested = variant_of(self.networks)
+        by_network = any(c.name == "network" and c.role == "dimension" for c in self.decl.columns)
+        variants = (ALL,) if by_network else (ALL, *NETWORKS)
+        frames = {v: self.whole if v == requested else self.family(() if v == ALL else (v,)) for v in variants}
+        if by_network and requested != ALL:
+            frames[ALL] = self.family(())
+        stack = _stack(self.decl, frames)
+        if stack[KEY].n_unique() != stack.height:
+            return None
+        base = self.decl.spec()
+        spec = privacy.Spec(dimensions=(*base.dimensions, VARIANT), counts=base.counts, rates=base.rates,
+                            totals=base.totals, groupings=base.groupings, infer_totals=False,
+                            parents=(*base.parents, (PARENT, KEY)), fixed=(VARIANT,))
+        anchors = self._anchors(stack, variants, by_network)
+        return Family(self.decl, stack, privacy.suppress(stack, spec, self.threshold, anchors), by_network)
+
+    def _anchors(self, stack: pl.DataFrame, variants, by_network: bool) -> tuple[privacy.Anchor, ...]:
+        out = []
+        if not self.decl.margins or self.sibling_result is None:
+            return ()
+        for column, (name, anchor_column) in self.decl.margins.items():
+            anchor = self.sibling_result(name).published_family
+            if anchor is None:
+                continue
+            groups = [(v, [i for i, x in enumerate(stack[VARIANT].to_list()) if x == v], v) for v in variants]
+            if by_network:
+                networks = stack["network"].to_list()
+                groups += [(n, [i for i, x in enumerate(networks) if x == n], n) for n in NETWORKS]
+            for _, rows, variant in groups:
+                if rows:
+                    value, status = anchor.cell(variant, anchor_column)
+                    out.append(privacy.Anchor(tuple((r, column) for r in rows), value, status))
+        return tuple(out)
 
     def exact(self) -> Published:
         return Published(self.frame, {})
@@ -219,10 +271,14 @@ def result(method):
     @wraps(method)
     def get(self):
         found = method(self)
-        if not self.family_root or not isinstance(found, Result):
+        if not isinstance(found, Result):
+            return found
+        found = replace(found, sibling_result=self.result_named)
+        if not self.family_root:
             return found
         return replace(found, family=lambda networks: getattr(self.sibling(networks), name).whole,
                        networks=self.filters.networks)
+    get.is_result = True
     return cached_property(get)
 
 
@@ -239,6 +295,17 @@ class View:
     def __post_init__(self):
         if self.comparison is None:
             self.comparison = self.filters.previous()
+
+    def result_named(self, name: str) -> Result:
+        """The view's result of that declaration (its `@result` properties are computed in order until
+        found: they are cached, and a page computes most of them anyway)."""
+        for cls in type(self).__mro__:
+            for attr, member in vars(cls).items():
+                if isinstance(member, cached_property) and getattr(member.func, "is_result", False):
+                    found = getattr(self, attr)
+                    if isinstance(found, Result) and found.name == name:
+                        return found
+        raise KeyError(f"{type(self).__name__} has no result {name!r}")
 
     def sibling(self, networks: tuple[str, ...]) -> "View":
         """The same view under another network filter (cached), for publishing a result's variants."""

@@ -96,3 +96,14 @@ def test_a_table_split_by_network_is_published_as_one_with_its_filtered_views(so
     months = dict(zip(zip(whole.frame["month"], whole.frame["network"]), range(whole.frame.height)))
     for i, (month, network) in enumerate(zip(part.frame["month"], part.frame["network"])):
         assert part.mark("sessions", i) == whole.mark("sessions", months[(month, network)])
+
+
+def test_a_series_does_not_give_back_a_total_its_card_hides(source):
+    """The months of RSN's series add up to RSN's sessions card; when the card hides it (the 4 of RSK
+    beside the 10 of both networks), the series must not publish every month of RSN."""
+    from dataclasses import replace
+    card = Overview(source, replace(Y2024, networks=("RSN",))).activity.published()
+    assert card.mark("sessions", 0) == "masqué"
+    series = Overview(source, Y2024).sessions_by_month.published()
+    rsn = [i for i, n in enumerate(series.frame["network"].to_list()) if n == "RSN"]
+    assert any(series.mark("sessions", i) for i in rsn)
