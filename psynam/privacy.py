@@ -475,6 +475,10 @@ def _anchored(values: np.ndarray, rels: list[Relation], counts: list[str], ancho
     table's cells) tied to the cells it sums. Returns the values, relations and forced statuses."""
     k, forced = len(counts), {}
     extra = []
+    # An anchor says how the sum of its cells is published: the table's own assumption about that margin
+    # (known exactly) gives way to it.
+    anchored = {frozenset(row * k + counts.index(col) for row, col in a.cells if col in counts) for a in anchors}
+    rels = [r for r in rels if not (set(r.coefs) == {1} and frozenset(r.cells) in anchored)]
     for anchor in anchors:
         cells = tuple(row * k + counts.index(col) for row, col in anchor.cells if col in counts)
         if not cells:
