@@ -9,6 +9,7 @@ import html
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 import polars as pl
 
 from psynam import formatting as fmt
@@ -42,17 +43,6 @@ def _value_axis(values: list, room: float) -> dict:
     return {"range": [0, top * (1 + room) if top > 0 else 1], "showticklabels": bool(shown)}
 
 
-def _mark_hbars(fig: go.Figure, names: list, marks: list[str | None], offsetgroup: str | None = None) -> go.Figure:
-    """Hidden horizontal bars as labelled gaps (psynam.charts.mark_bars), the mark in its bar's slot."""
-    # core candidate: mark_bars(horizontal=True, offsetgroup=...) should set orientation="h" on its text
-    # trace: grouped scatter (scattermode="group") places a trace in its bar's slot only along its orientation
-    first = len(fig.data)
-    mark_bars(fig, names, marks, horizontal=True, offsetgroup=offsetgroup)
-    for trace in fig.data[first:]:
-        trace.orientation = "h"
-    return fig
-
-
 def reach_by_area(table, *, priority: str) -> go.Figure:
     """Horizontal bars of reach per 1,000 inhabitants of the priority's age: each zone (north, south) then
     its arrondissements, coloured south/north; the whole selection as a dashed vertical line named in the
@@ -82,7 +72,7 @@ def reach_by_area(table, *, priority: str) -> go.Figure:
                        + " : %{customdata[0]}<br>" + TEXT["population"] + " : %{customdata[1]:,.0f}<extra></extra>"),
         showlegend=False,
     ))
-    _mark_hbars(fig, names, marks)
+    mark_bars(fig, names, marks, horizontal=True)
     base_layout(fig, height=110 + 42 * len(rows))
     totals = [i for i, level in enumerate(levels) if level == "total"]
     if totals:
@@ -102,9 +92,10 @@ def reach_by_area(table, *, priority: str) -> go.Figure:
 
 
 def partner_activity(table, *, priority: str) -> go.Figure:
-    """Sessions and clairvisions at each partner serving the priority (side by side, horizontal), in the
-    table's order; a hidden count draws no bar, its mark stands at the bar's base. Table:
-    priorities/partner_activity (one priority's rows)."""
+    """Sessions (left) and clairvisions (right, on their own scale: they are far fewer) at each partner
+    serving the priority, horizontal bars in the table's order, the partners named once on the left; a
+    hidden count draws no bar, its mark stands at the bar's base, one per row and panel so that marks never
+    overlap. Table: priorities/partner_activity (one priority's rows)."""
     frame, published = unpack(table)
     if frame.is_empty():
         return empty()
@@ -112,22 +103,22 @@ def partner_activity(table, *, priority: str) -> go.Figure:
     names = [_plain(n) if not c or c in n else f"{_plain(n)} ({_plain(c)})"
              for n, c in zip(frame["name"].to_list(), frame["commune_name"].to_list())]
     names = [f"{n} [{p}]" if names.count(n) > 1 else n for n, p in zip(names, frame["partner_id"].to_list())]
-    fig = go.Figure()
-    values: list = []
-    for name, label, shade in (("sessions", TEXT["partner_sessions"], PRIORITY_COLOURS[priority]),
-                               ("clairvisions", TEXT["partner_clairvisions"], PALETTE["muted"])):
+    panels = (("sessions", TEXT["partner_sessions"], PRIORITY_COLOURS[priority]),
+              ("clairvisions", TEXT["partner_clairvisions"], PALETTE["muted"]))
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.62, 0.38], horizontal_spacing=0.05,
+                        subplot_titles=[label for _, label, _ in panels])
+    base_layout(fig, height=120 + 28 * frame.height)
+    for col, (name, label, shade) in enumerate(panels, start=1):
         counts = frame[name].to_list()
-        values += counts
-        fig.add_trace(go.Bar(
-            x=counts, y=names, orientation="h", name=label, marker={"color": shade}, offsetgroup=name,
-            hovertemplate="%{y}<br>" + label + " : %{x:,.0f}<extra></extra>",
-        ))
-        _mark_hbars(fig, names, published.column_marks(name), offsetgroup=name)
-    base_layout(fig, height=130 + 36 * frame.height)
-    fig.update_layout(barmode="group", scattermode="group", bargap=0.25, margin={"l": 10, "r": 60, "t": 20, "b": 10})
+        fig.add_trace(go.Bar(x=counts, y=names, orientation="h", name=label, marker={"color": shade},
+                             showlegend=False, hovertemplate="%{y}<br>" + label + " : %{x:,.0f}<extra></extra>"),
+                      row=1, col=col)
+        mark_bars(fig, names, published.column_marks(name), horizontal=True, row=1, col=col)
+        fig.update_xaxes(tickformat=",.0f", showgrid=True, gridcolor=GRID, **_value_axis(counts, 0.05),
+                         **_whole_ticks(counts), row=1, col=col)
+    fig.update_annotations(font={"size": 14})  # the panels' titles
+    fig.update_layout(bargap=0.3, margin={"l": 10, "r": 30, "t": 40, "b": 10})
     fig.update_yaxes(autorange="reversed", title=None, showgrid=False, ticksuffix="  ")
-    fig.update_xaxes(title=TEXT["count_axis"], tickformat=",.0f", showgrid=True, gridcolor=GRID,
-                     **_value_axis(values, 0.05), **_whole_ticks(values))
     return fig
 
 
@@ -171,6 +162,9 @@ def quarterly_trend(table, milestones: pl.DataFrame, *, priority: str, populatio
     middles = [a + (b - a) / 2 for a, b in spans]
     ticks = [quarter_label(q) if whole else TEXT["quarter_partial"].format(quarter=quarter_label(q))
              for q, whole in zip(quarters, full)]
+    # a partial quarter's tick on two lines, so that a narrow quarter at an end stays inside the plot
+    tick_text = [quarter_label(q) if whole else TEXT["quarter_partial_tick"].format(quarter=quarter_label(q))
+                 for q, whole in zip(quarters, full)]
     counts, shares = [frame[count][i] for i in order], [frame[share][i] for i in order]
     count_marks, share_marks = [published.mark(count, i) for i in order], [published.mark(share, i) for i in order]
     fig = go.Figure()
@@ -202,7 +196,7 @@ def quarterly_trend(table, milestones: pl.DataFrame, *, priority: str, populatio
         yaxis2={"overlaying": "y", "side": "right", "title": TEXT["share_axis"], "range": [0, share_top],
                 "tickmode": "auto", "nticks": 6, "ticksuffix": " %", "showgrid": False, "zeroline": False},
     )
-    fig.update_xaxes(title=None, tickvals=middles, ticktext=ticks)
+    fig.update_xaxes(title=None, tickvals=middles, ticktext=tick_text)
     if period:
         fig.update_xaxes(range=[spans[0][0] - timedelta(days=5), spans[-1][1] + timedelta(days=5)])
     return mark_dates(fig, milestones, within=period)

@@ -67,6 +67,7 @@ TEXT: dict[str, str] = {
     "quarter_start": "Premier jour du trimestre",
     "quarter_tick": "T{q} {year}",
     "quarter_partial": "{quarter} (incomplet)",
+    "quarter_partial_tick": "{quarter}<br>(incomplet)",
     "all_sessions": "Toutes les séances",
     "sessions_aines": "Séances aînés",
     "sessions_petite_enfance": "Séances petite enfance",

@@ -270,14 +270,14 @@ def test_reach_chart_without_any_published_rate_shows_no_numbers_on_its_axis():
     assert list(fig.data[0].x) == [None, None] and fig.layout.xaxis.showticklabels is False
 
 
-def test_partner_chart_marks_hidden_counts_in_their_slot(view):
+def test_partner_chart_marks_hidden_counts_in_their_panel(view):
     fig = charts.partner_activity(view.partners_of("petite_enfance").published(), priority="petite_enfance")
     bars = [t for t in fig.data if t.type == "bar"]
     assert [list(b.x) for b in bars] == [[None], [None]]        # 1 session, 1 clairvision: both hidden
     marks = [t for t in fig.data if t.type == "scatter"]
-    assert [(m.offsetgroup, m.orientation, list(m.text)) for m in marks] == [
-        ("sessions", "h", ["< 5"]), ("clairvisions", "h", ["< 5"])]
-    assert fig.layout.scattermode == "group" and fig.layout.barmode == "group"
+    # one mark per panel, at the base of the missing bar: sessions on x, clairvisions on x2
+    assert [(m.xaxis, list(m.x), list(m.text)) for m in marks] == [("x", [0], ["< 5"]), ("x2", [0], ["< 5"])]
+    assert [a.text for a in fig.layout.annotations] == ["Séances chez le partenaire", "Clairvisions chez le partenaire"]
 
 
 def test_trend_chart_marks_hidden_quarters_and_breaks_the_line(view):
