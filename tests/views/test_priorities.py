@@ -302,3 +302,63 @@ def test_trend_chart_marks_hidden_quarters_and_breaks_the_line(view):
 def test_builders_draw_an_empty_table(view, name, build):
     fig = build(getattr(view, name).where(pl.lit(False)).published())
     assert fig.layout.annotations[0].text == "Pas de données pour ces filtres"
+
+
+# ---- the charts as files: self-contained, nothing clipped or overlapping (Chromium) -------------------
+
+SVG_TEXT_PROBLEMS = """() => {
+  const svg = document.querySelector('svg'), width = +svg.getAttribute('width'), height = +svg.getAttribute('height');
+  const problems = [], ticks = [];
+  for (const text of svg.querySelectorAll('text')) {
+    if (!text.textContent.trim()) continue;
+    const box = text.getBoundingClientRect();
+    if (box.left < -0.5 || box.top < -0.5 || box.right > width + 0.5 || box.bottom > height + 0.5)
+      problems.push('outside the image: ' + text.textContent);
+    if (text.closest('[class*="tick"]')) ticks.push([text.textContent, box]);
+  }
+  ticks.forEach(([a, p], i) => ticks.slice(i + 1).forEach(([b, q]) => {
+    if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1)
+      problems.push('tick labels overlap: ' + a + ' / ' + b);
+  }));
+  return problems;
+}"""
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("size", ["slide", "a4"])
+def test_chart_images_keep_every_text_inside_and_apart(tmp_path_factory, size):
+    """Each chart of the page as the image buttons make it (published, framed), on the committed sample for
+    a busy and a sparse filter set: every SVG text inside the image, no two tick labels over each other."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from psynam import export, labels
+    from psynam.build import build
+    from psynam.charts.files import Stamp
+    from tests.e2e.conftest import CHROMIUM
+
+    con = db.connect(build(tmp_path_factory.mktemp("sample") / "sample.duckdb"), read_only=True)
+    source = views.Source(partial(db.run, con))
+    figures, stamps, names = [], [], []
+    for filters in (Filters(date(2025, 11, 1), date(2026, 10, 31)),
+                    Filters(date(2025, 11, 1), date(2026, 10, 31), networks=["RSK"], arrondissements=["Philippeville"])):
+        view = Priorities(source, filters)
+        period = (filters.date_from, filters.date_to)
+        for p in ("aines", "petite_enfance"):
+            population = view.kpis.value(column(p, "population_pct"))
+            for result, draw in (
+                    (view.reach_of(p), lambda t, p=p: charts.reach_by_area(t, priority=p)),
+                    (view.partners_of(p), lambda t, p=p: charts.partner_activity(t, priority=p)),
+                    (view.trend_of(p), lambda t, p=p, population=population: charts.quarterly_trend(
+                        t, view.milestones, priority=p, population_pct=population, period=period))):
+                figures.append(draw(result.published()))
+                stamps.append(Stamp(result.title, (views.describe(filters), labels.EXPORT["sources_text"])))
+                names.append(f"{views.describe(filters)} / {result.title}")
+    con.close()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        found = {}
+        for name, data in zip(names, export.chart_files(figures, stamps, "svg", size)):
+            page.set_content(data.decode("utf-8"))
+            found[name] = page.evaluate(SVG_TEXT_PROBLEMS)
+        browser.close()
+    assert {name: problems for name, problems in found.items() if problems} == {}
