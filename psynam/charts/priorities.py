@@ -1,5 +1,7 @@
 """Chart builders of the priorities page (elderly people, early childhood): reach by arrondissement,
-activity per partner, and the quarterly trend with the policy dates marked. Pure: frame in, Figure out."""
+activity per partner, and the quarterly trend with the policy dates marked. Pure: a published table
+(psynam.views.priorities results, both priorities side by side) and a priority in, a Figure out; a hidden
+cell is a labelled gap with its mark, never a bar, a point or a 0."""
 
 from __future__ import annotations
 
@@ -7,26 +9,18 @@ import html
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 import polars as pl
 
-from psynam.charts import PALETTE, SEQUENCE, base_layout, empty, mark_dates
+from psynam import formatting as fmt
+from psynam.charts import MARK_COLOUR, PALETTE, SEQUENCE, base_layout, empty, mark_bars, mark_dates, unpack
 from psynam.labels.priorities import TEXT
-from psynam.privacy import Spec
+from psynam.views.priorities import column, quarter_label
 
 # One colour per priority, distinct from the networks' colours (RSN blue, RSK orange).
 PRIORITY_COLOURS = {"aines": SEQUENCE[5], "petite_enfance": SEQUENCE[4]}
 DAY_MS = 86_400_000
-
-# What each chart's frame holds, for small-count suppression (psynam.privacy). The reach table nests
-# territories in groups (with_area_labels): arrondissements in their zone, and the zone totals and the
-# whole selection in one group of their own, so that every sum the table or a KPI card publishes is a
-# margin the suppression rule knows about.
-REACH_SPEC = Spec(dimensions=("member_label",), counts=("patients", "summary_patients"),
-                  rates={"reach_per_1000": ("patients", "summary_patients")},
-                  groupings={"zone_label": "member_label"})
-PARTNER_SPEC = Spec(dimensions=("partner_id",), counts=("sessions", "clairvisions"))
-TREND_SPEC = Spec(dimensions=("quarter_label",), counts=("sessions", "priority_sessions"),
-                  rates={"priority_sessions_pct": ("priority_sessions", "sessions")})
+GRID = "#e9ecef"
 
 
 def _plain(text: str) -> str:
@@ -34,119 +28,98 @@ def _plain(text: str) -> str:
     return html.escape(str(text), quote=False)
 
 
-def _whole_ticks(values: pl.Series) -> dict:
+def _whole_ticks(values: list) -> dict:
     """Counts take whole ticks: below ten, one tick per unit (plotly would otherwise show 0,5 as `1`)."""
-    top = values.max() if values.len() else None
-    return {"dtick": 1, "tick0": 0} if top is not None and top <= 10 else {}
+    shown = [v for v in values if v is not None]
+    return {"dtick": 1, "tick0": 0} if not shown or max(shown) <= 10 else {}
 
 
-def with_area_labels(frame: pl.DataFrame) -> pl.DataFrame:
-    """Lay out reach_by_arrondissement for display and suppression. `zone_label` is the group of a row:
-    an arrondissement's zone (Nord, Sud), `Zones` for the zone totals and the whole selection, or the
-    residents outside the province; `member_label` names the row in its group. Residents are split in two
-    count columns: `patients` for the leaves (arrondissements, outside the province), `summary_patients`
-    for the sums (zone totals, whole selection), so that a sum is never taken for one more leaf."""
-    zones, members = [], []
-    for level, area, zone in zip(frame["level"].to_list(), frame["area"].to_list(), frame["zone"].to_list()):
-        if level == "arrondissement":
-            zones.append(TEXT[zone])
-            members.append(area)
-        elif level == "hors_province":
-            zones.append(TEXT["hors_province"])
-            members.append(TEXT["no_member"])
-        else:
-            zones.append(TEXT["zones"])
-            members.append(TEXT["total"] if level == "total" else TEXT[zone])
-    is_sum = pl.col("level").is_in(["zone", "total"])
-    return frame.with_columns(
-        pl.Series("zone_label", zones, dtype=pl.String),
-        pl.Series("member_label", members, dtype=pl.String),
-        summary_patients=pl.when(is_sum).then(pl.col("patients")),
-        patients=pl.when(~is_sum).then(pl.col("patients")),
-    )
+def _value_axis(values: list, room: float) -> dict:
+    """A value axis from 0 leaving `room` (a fraction) beyond the largest value for the text outside the
+    bars; when every value is hidden, an axis without numbers (nothing on it could be read) where the marks
+    sit at the start."""
+    shown = [v for v in values if v is not None]
+    top = max(shown) if shown else 0
+    return {"range": [0, top * (1 + room) if top > 0 else 1], "showticklabels": bool(shown)}
 
 
-def with_quarter_labels(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add `quarter_label` (`T2 2024`) to a frame with a `quarter` date column."""
-    return frame.with_columns(pl.Series("quarter_label", [quarter_tick(q) for q in frame["quarter"].to_list()],
-                                        dtype=pl.String))
-
-
-def reach_by_area(frame: pl.DataFrame, *, value_label: str) -> go.Figure:
-    """Horizontal bars of reach per 1,000 inhabitants of that age: each zone (north, south) then its
-    arrondissements, coloured south/north; the whole selection as a dashed vertical line. Residents outside
-    the province have no population and are left to the page's note. A hidden (suppressed) rate reads
-    `masqué`. Frame (with_area_labels, in display order): zone_label, member_label, patients,
-    summary_patients, population_age, reach_per_1000."""
-    is_sum = pl.col("zone_label") == TEXT["zones"]
-    bars = frame.filter((is_sum & (pl.col("member_label") != TEXT["total"]))
-                        | pl.col("zone_label").is_in([TEXT["nord"], TEXT["sud"]]))
-    if bars.is_empty():
+def reach_by_area(table, *, priority: str) -> go.Figure:
+    """Horizontal bars of reach per 1,000 inhabitants of the priority's age: each zone (north, south) then
+    its arrondissements, coloured south/north; the whole selection as a dashed vertical line named in the
+    legend. Residents outside the province have no population and are left to the page's note. A hidden
+    rate draws no bar: its mark (`masqué`) stands at the bar's base. Table: priorities/reach (or some of
+    its rows)."""
+    frame, published = unpack(table)
+    rate, count, population = (column(priority, c) for c in ("reach_per_1000", "patients", "population"))
+    rows = sorted((i for i, level in enumerate(frame["level"].to_list()) if level in ("zone", "arrondissement")),
+                  key=lambda i: (frame["sort_order"][i], frame["area"][i]))
+    if not rows:
         return empty()
-    whole = [z == TEXT["zones"] for z in bars["zone_label"]]
-    # a zone total first, then its arrondissements
-    zone_of = [m if w else z for z, m, w in zip(bars["zone_label"], bars["member_label"], whole)]
-    order = sorted(range(bars.height), key=lambda i: (zone_of[i] != TEXT["nord"], not whole[i]))
-    bars = bars[order]
-    whole, zone_of = [whole[i] for i in order], [zone_of[i] for i in order]
-    names = [f"{z} — {TEXT['ensemble'].lower()}" if w else f"   {m}"
-             for z, m, w in zip(zone_of, bars["member_label"], whole)]
-    colours = [PALETTE["south"] if z == TEXT["sud"] else PALETTE["north"] for z in zone_of]
-    is_zone = whole
-    rates = bars["reach_per_1000"].to_list()
-    text = [TEXT["hidden"] if r is None else f"{r:.2f}".replace(".", ",") for r in rates]
-    patients = [TEXT["hidden"] if p is None else str(p)
-                for p in bars.select(pl.coalesce("patients", "summary_patients")).to_series().to_list()]
+    levels, zones = frame["level"].to_list(), frame["zone"].to_list()
+    names = [f"{TEXT[zones[i]]} — {TEXT['ensemble'].lower()}" if levels[i] == "zone" else f"{frame['area'][i]}"
+             for i in rows]
+    rates = [frame[rate][i] for i in rows]
+    marks = [published.mark(rate, i) for i in rows]
+    patients = [published.cell(count, i) for i in rows]
     fig = go.Figure(go.Bar(
-        x=[r or 0 for r in rates], y=names, orientation="h", text=text, textposition="outside",
-        marker={"color": colours, "opacity": [1.0 if whole else 0.6 for whole in is_zone]}, cliponaxis=False,
-        customdata=list(zip(patients, bars["population_age"].to_list())),
-        hovertemplate=("%{y}<br>" + value_label + " : %{text}<br>" + TEXT["patients"] + " : %{customdata[0]}<br>"
-                       + TEXT["population"] + " : %{customdata[1]:,.0f}<extra></extra>"),
+        x=rates, y=names, orientation="h", text=[None if r is None else fmt.decimal(r, 2) for r in rates],
+        textposition="outside", cliponaxis=False,
+        marker={"color": [PALETTE["south"] if zones[i] == "sud" else PALETTE["north"] for i in rows],
+                "opacity": [1.0 if levels[i] == "zone" else 0.6 for i in rows]},
+        customdata=[(fmt.value(p, "int"), frame[population][i])
+                    for p, i in zip(patients, rows)],
+        hovertemplate=("%{y}<br>" + TEXT[f"reach_{priority}"] + " : %{text}<br>" + TEXT["patients"]
+                       + " : %{customdata[0]}<br>" + TEXT["population"] + " : %{customdata[1]:,.0f}<extra></extra>"),
         showlegend=False,
     ))
-    base_layout(fig, height=110 + 42 * bars.height)
-    total = frame.filter(is_sum & (pl.col("member_label") == TEXT["total"]))
-    if total.height and total["reach_per_1000"][0] is not None:
-        value = total["reach_per_1000"][0]
+    mark_bars(fig, names, marks, horizontal=True)
+    base_layout(fig, height=110 + 42 * len(rows))
+    totals = [i for i, level in enumerate(levels) if level == "total"]
+    if totals:
+        value, mark = frame[rate][totals[0]], published.mark(rate, totals[0])
         line = {"color": PALETTE["milestone"], "dash": "dash", "width": 1.5}
-        fig.add_vline(x=value, line=line)
-        # a legend entry names the line (an annotation would sit under the chart's tool bar)
+        if value is not None:
+            fig.add_vline(x=value, line=line)
+        # a legend entry names the line (an annotation would sit under the chart's tool bar); hidden, the
+        # entry carries the mark and no line is drawn
+        shown = mark or (fmt.decimal(value, 2) if value is not None else fmt.MISSING)
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=line, hoverinfo="skip",
-                                 name=f"{TEXT['total']} : {value:.2f}".replace(".", ",")))
-    fig.update_yaxes(autorange="reversed", title=None, showgrid=False)
-    fig.update_xaxes(title=value_label, showgrid=True, gridcolor="#e9ecef", rangemode="tozero")
+                                 name=f"{TEXT['total']} : {shown}"))
+    fig.update_yaxes(autorange="reversed", title=None, showgrid=False, ticksuffix="  ")
+    fig.update_xaxes(title=TEXT[f"reach_{priority}"], showgrid=True, gridcolor=GRID, **_value_axis(rates, 0.18))
     fig.update_layout(margin={"l": 10, "r": 40, "t": 40, "b": 10})
     return fig
 
 
-def partner_activity(frame: pl.DataFrame, *, colour: str) -> go.Figure:
-    """Sessions and clairvisions at each partner serving the priority (stacked horizontal bars), in the
-    frame's order. Frame: name, commune_name, sessions, clairvisions."""
+def partner_activity(table, *, priority: str) -> go.Figure:
+    """Sessions (left) and clairvisions (right, on their own scale: they are far fewer) at each partner
+    serving the priority, horizontal bars in the table's order, the partners named once on the left; a
+    hidden count draws no bar, its mark stands at the bar's base, one per row and panel so that marks never
+    overlap. Table: priorities/partner_activity (one priority's rows)."""
+    frame, published = unpack(table)
     if frame.is_empty():
         return empty()
     # the commune tells apart partners of the same name, unless the name already gives it
     names = [_plain(n) if not c or c in n else f"{_plain(n)} ({_plain(c)})"
-             for n, c in zip(frame["name"], frame["commune_name"])]
-    fig = go.Figure()
-    for column, label, shade in (("sessions", TEXT["partner_sessions"], colour),
-                                 ("clairvisions", TEXT["partner_clairvisions"], PALETTE["muted"])):
-        values = frame[column].to_list()
-        fig.add_trace(go.Bar(
-            x=[v or 0 for v in values], y=names, orientation="h", name=label, marker={"color": shade},
-            text=[TEXT["hidden"] if v is None else "" for v in values], textposition="outside",
-            cliponaxis=False, hovertemplate="%{y}<br>" + label + " : %{x:,.0f}<extra></extra>",
-        ))
-    base_layout(fig, height=130 + 30 * frame.height)
-    fig.update_layout(barmode="stack", margin={"l": 10, "r": 60, "t": 20, "b": 10})
-    fig.update_yaxes(autorange="reversed", title=None, showgrid=False)
-    fig.update_xaxes(title=TEXT["count_axis"], tickformat=",.0f", showgrid=True, gridcolor="#e9ecef",
-                     rangemode="tozero", **_whole_ticks(frame["sessions"].fill_null(0) + frame["clairvisions"].fill_null(0)))
+             for n, c in zip(frame["name"].to_list(), frame["commune_name"].to_list())]
+    names = [f"{n} [{p}]" if names.count(n) > 1 else n for n, p in zip(names, frame["partner_id"].to_list())]
+    panels = (("sessions", TEXT["partner_sessions"], PRIORITY_COLOURS[priority]),
+              ("clairvisions", TEXT["partner_clairvisions"], PALETTE["muted"]))
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.62, 0.38], horizontal_spacing=0.05,
+                        subplot_titles=[label for _, label, _ in panels])
+    base_layout(fig, height=120 + 28 * frame.height)
+    for col, (name, label, shade) in enumerate(panels, start=1):
+        counts = frame[name].to_list()
+        fig.add_trace(go.Bar(x=counts, y=names, orientation="h", name=label, marker={"color": shade},
+                             showlegend=False, hovertemplate="%{y}<br>" + label + " : %{x:,.0f}<extra></extra>"),
+                      row=1, col=col)
+        mark_bars(fig, names, published.column_marks(name), horizontal=True, row=1, col=col)
+        fig.update_xaxes(tickformat=",.0f", showgrid=True, gridcolor=GRID, **_value_axis(counts, 0.05),
+                         **_whole_ticks(counts), row=1, col=col)
+    fig.update_annotations(font={"size": 14})  # the panels' titles
+    fig.update_layout(bargap=0.3, margin={"l": 10, "r": 30, "t": 40, "b": 10})
+    fig.update_yaxes(autorange="reversed", title=None, showgrid=False, ticksuffix="  ")
     return fig
-
-
-def quarter_tick(day: date) -> str:
-    return TEXT["quarter_tick"].format(q=(day.month - 1) // 3 + 1, year=day.year)
 
 
 def _quarter_span(start: date, period: tuple[date, date] | None) -> tuple[date, date]:
@@ -157,36 +130,57 @@ def _quarter_span(start: date, period: tuple[date, date] | None) -> tuple[date, 
     return start, end
 
 
-def quarterly_trend(frame: pl.DataFrame, milestones: pl.DataFrame, *, population_pct: float | None,
-                    sessions_label: str, colour: str, period: tuple[date, date] | None = None) -> go.Figure:
+def _share_marks(fig: go.Figure, xs: list, marks: list[str | None]) -> go.Figure:
+    """A hidden share (its count shown) is a gap in the line with its mark written there on the share
+    axis's foot line, boxed so that it reads over the bar behind it."""
+    for x, mark in zip(xs, marks):
+        if mark:
+            fig.add_annotation(x=x, xref="x", y=0, yref="y2", yanchor="bottom", yshift=4, text=mark,
+                               showarrow=False, bgcolor="rgba(255,255,255,0.85)",
+                               font={"size": 11, "color": MARK_COLOUR, "style": "italic"})
+    return fig
+
+
+def quarterly_trend(table, milestones: pl.DataFrame, *, priority: str, population_pct: float | None,
+                    period: tuple[date, date] | None = None) -> go.Figure:
     """The priority's sessions per quarter (bars, left axis) and their share of all sessions (line, right
     axis) beside the age band's share of the population (dotted), with the policy dates marked. A quarter
     the period only partly covers is drawn over the covered days, lighter and labelled as incomplete, so its
-    smaller count is not read as a fall. Frame: quarter, priority_sessions, priority_sessions_pct."""
+    smaller count is not read as a fall. A hidden count draws no bar (its mark at the base); a hidden share
+    breaks the line (its mark there, unless the bar's mark already stands at that quarter). Table:
+    priorities/trend."""
+    frame, published = unpack(table)
     if frame.is_empty():
         return empty()
-    rows = frame.sort("quarter")
-    quarters = rows["quarter"].to_list()
+    count, share = column(priority, "sessions"), column(priority, "sessions_pct")
+    sessions_label = TEXT[f"sessions_{priority}"]
+    order = sorted(range(frame.height), key=lambda i: frame["quarter"][i])
+    quarters = [frame["quarter"][i] for i in order]
     spans = [_quarter_span(q, period) for q in quarters]
     full = [(b - a).days >= (_quarter_span(q, None)[1] - q).days for q, (a, b) in zip(quarters, spans)]
     # Each bar stands over the days it counts, so the policy dates fall where they belong.
     middles = [a + (b - a) / 2 for a, b in spans]
-    ticks = [quarter_tick(q) if whole else TEXT["quarter_partial"].format(quarter=quarter_tick(q))
+    ticks = [quarter_label(q) if whole else TEXT["quarter_partial"].format(quarter=quarter_label(q))
              for q, whole in zip(quarters, full)]
-    counts = rows["priority_sessions"].to_list()
+    # a partial quarter's tick on two lines, so that a narrow quarter at an end stays inside the plot
+    tick_text = [quarter_label(q) if whole else TEXT["quarter_partial_tick"].format(quarter=quarter_label(q))
+                 for q, whole in zip(quarters, full)]
+    counts, shares = [frame[count][i] for i in order], [frame[share][i] for i in order]
+    count_marks, share_marks = [published.mark(count, i) for i in order], [published.mark(share, i) for i in order]
     fig = go.Figure()
     fig.add_trace(go.Bar(
-        x=middles, y=[c or 0 for c in counts], name=sessions_label,
-        marker={"color": colour, "opacity": [1.0 if whole else 0.45 for whole in full]},
-        text=[TEXT["hidden"] if c is None else "" for c in counts], textposition="outside",
+        x=middles, y=counts, name=sessions_label,
+        marker={"color": PRIORITY_COLOURS[priority], "opacity": [1.0 if whole else 0.45 for whole in full]},
         width=[0.85 * (b - a).days * DAY_MS for a, b in spans], customdata=ticks,
         hovertemplate="%{customdata}<br>" + sessions_label + " : %{y:,.0f}<extra></extra>",
     ))
+    mark_bars(fig, middles, count_marks)
     fig.add_trace(go.Scatter(
-        x=middles, y=rows["priority_sessions_pct"].to_list(), name=TEXT["share_line"], yaxis="y2",
+        x=middles, y=shares, name=TEXT["share_line"], yaxis="y2",
         mode="lines+markers", line={"color": PALETTE["accent"], "width": 2.5}, customdata=ticks,
         hovertemplate="%{customdata}<br>" + TEXT["share_line"] + " : %{y:,.1f} %<extra></extra>",
     ))
+    _share_marks(fig, middles, [m if not c else None for m, c in zip(share_marks, count_marks)])
     base_layout(fig, height=420)
     if population_pct is not None:
         fig.add_trace(go.Scatter(
@@ -194,15 +188,15 @@ def quarterly_trend(frame: pl.DataFrame, milestones: pl.DataFrame, *, population
             name=TEXT["population_line"], line={"color": PALETTE["accent"], "dash": "dot", "width": 1.5},
             hovertemplate=TEXT["population_line"] + " : %{y:,.1f} %<extra></extra>",
         ))
-    shares = [v for v in rows["priority_sessions_pct"].to_list() + [population_pct] if v is not None]
-    share_top = min(100.0, 1.25 * max(shares)) if shares and max(shares) > 0 else 100.0
+    values = [v for v in shares + [population_pct] if v is not None]
+    share_top = min(100.0, 1.25 * max(values)) if values and max(values) > 0 else 100.0
     fig.update_layout(
-        yaxis={"title": sessions_label, "tickformat": ",.0f", **_whole_ticks(rows["priority_sessions"].fill_null(0))},
+        yaxis={"title": sessions_label, "tickformat": ",.0f", **_value_axis(counts, 0.08), **_whole_ticks(counts)},
         # the share axis fits the shares and the population share, so that a 2 % line is not flat at 0
         yaxis2={"overlaying": "y", "side": "right", "title": TEXT["share_axis"], "range": [0, share_top],
                 "tickmode": "auto", "nticks": 6, "ticksuffix": " %", "showgrid": False, "zeroline": False},
     )
-    fig.update_xaxes(title=None, tickvals=middles, ticktext=ticks)
+    fig.update_xaxes(title=None, tickvals=middles, ticktext=tick_text)
     if period:
         fig.update_xaxes(range=[spans[0][0] - timedelta(days=5), spans[-1][1] + timedelta(days=5)])
     return mark_dates(fig, milestones, within=period)

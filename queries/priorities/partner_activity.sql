@@ -6,9 +6,9 @@
 -- Parameters: $date_from, $date_to (date); $networks, $arrondissements, $communes, $care_levels, $formats,
 --   $settings (varchar[] or NULL). Registration follows the partner filters (geography = the partner's
 --   commune); sessions and clairvisions follow the shared session and clairvision filters.
--- Output: priority, partner_id, name, sector_label, commune_name, is_registered, is_active (registered and
---   active in the period: a session, clairvision, network activity or agreement), sessions (at the
---   partner), clairvisions (at the partner).
+-- Output: priority, priority_label (its French name, data/reference/priorities.csv), partner_id, name,
+--   sector_label, commune_name, is_registered, is_active (registered and active in the period: a session,
+--   clairvision, network activity or agreement), sessions (at the partner), clairvisions (at the partner).
 with sessions_in as (
     select * from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
@@ -26,10 +26,10 @@ active_ids as (
 ),
 
 priority_partners as (
-    select p.partner_id, p.name, p.sector_label, p.commune_name, s.priority
+    select p.partner_id, p.name, p.sector_label, p.commune_name, s.priority, pr.label_fr as priority_label
     from stg_partners as p
     join ref_sectors as s using (sector)
-    where s.priority is not null
+    join stg_priorities as pr on pr.priority = s.priority
 ),
 
 sessions_at as (
@@ -49,6 +49,7 @@ clairvisions_at as (
 partner_rows as (
     select
         pp.priority,
+        pp.priority_label,
         pp.partner_id,
         pp.name,
         pp.sector_label,
@@ -63,6 +64,7 @@ partner_rows as (
 
 select
     priority,
+    priority_label,
     partner_id,
     name,
     sector_label,

@@ -1,12 +1,13 @@
 -- Purpose: group sessions and clairvisions tagged for a population priority (docs/indicators.md: group
 --   sessions and clairvisions tagged `aines`; for early childhood the tags `perinatalite` and
 --   `petite_enfance`, as in stg_sessions.is_early_childhood).
--- Grain: one row per priority ('aines', 'petite_enfance').
+-- Grain: one row (the two priorities side by side).
 -- Parameters: $date_from, $date_to (date); $networks, $arrondissements, $communes, $care_levels, $formats,
 --   $settings (varchar[] or NULL) — the shared filters (clairvisions are left out when a care level,
 --   format or setting is chosen, as everywhere).
--- Output: priority, group_sessions, group_participations (sum of participants), clairvisions,
---   clairvision_participants (sum of participants).
+-- Output: for each priority (prefix elderly_ = 'aines', early_childhood_ = 'petite_enfance'):
+--   <p>_group_sessions, <p>_group_participations (sum of participants), <p>_clairvisions,
+--   <p>_clairvision_participants (sum of participants).
 with priorities as (
     -- The priorities read by age band and tags (data/reference/priorities.csv).
     select priority, min_age, max_age, tags from stg_priorities
@@ -34,9 +35,23 @@ clairvisions as (
     from priorities as p
     left join clairvisions_in as v on list_has_any(v.tags, p.tags)
     group by all
+),
+
+by_priority as (
+    select priority, g.group_sessions, g.group_participations, c.clairvisions, c.clairvision_participants
+    from groups as g
+    join clairvisions as c using (priority)
 )
 
-select priority, g.group_sessions, g.group_participations, c.clairvisions, c.clairvision_participants
-from groups as g
-join clairvisions as c using (priority)
-order by priority
+select
+    coalesce(max(group_sessions) filter (where priority = 'aines'), 0) as elderly_group_sessions,
+    coalesce(max(group_participations) filter (where priority = 'aines'), 0) as elderly_group_participations,
+    coalesce(max(clairvisions) filter (where priority = 'aines'), 0) as elderly_clairvisions,
+    coalesce(max(clairvision_participants) filter (where priority = 'aines'), 0) as elderly_clairvision_participants,
+    coalesce(max(group_sessions) filter (where priority = 'petite_enfance'), 0) as early_childhood_group_sessions,
+    coalesce(max(group_participations) filter (where priority = 'petite_enfance'), 0)
+        as early_childhood_group_participations,
+    coalesce(max(clairvisions) filter (where priority = 'petite_enfance'), 0) as early_childhood_clairvisions,
+    coalesce(max(clairvision_participants) filter (where priority = 'petite_enfance'), 0)
+        as early_childhood_clairvision_participants
+from by_priority

@@ -83,16 +83,19 @@ def test_downloads_are_suppressed(app, downloads):
     open_page(app)
     reach = {r["Regroupement"] + "/" + r["Territoire"]: r
              for r in read_csv(download(app, downloads, "priorities_petite_enfance_reach_csv"))}
+    # one column of residents: the row's group says which rows sum others (the rule knows it from the
+    # declared parent rows), and only this priority's columns
+    residents = "Patients de 0 à 2 ans (résidents)"
     assert list(next(iter(reach.values()))) == [
-        "Regroupement", "Territoire", "Patients de 0 à 2 ans (résidents de l'arrondissement)",
-        "Patients de 0 à 2 ans (résidents de l'ensemble)", "Enfants de 0 à 2 ans (population)",
+        "Regroupement", "Territoire", residents, "Enfants de 0 à 2 ans (population)",
         "Patients pour 1 000 enfants (0–2 ans)"]
     philippeville = reach["Sud/Philippeville"]
-    assert philippeville["Patients de 0 à 2 ans (résidents de l'arrondissement)"] == "< 5"
+    assert philippeville[residents] == "< 5"
     assert philippeville["Patients pour 1 000 enfants (0–2 ans)"] == "masqué"
     assert philippeville["Enfants de 0 à 2 ans (population)"] == "1837"  # population is public
-    assert reach["Sud/Dinant"]["Patients de 0 à 2 ans (résidents de l'arrondissement)"] == "0"
-    assert reach["Zones/Sud"]["Patients de 0 à 2 ans (résidents de l'ensemble)"] == "< 5"
+    assert reach["Sud/Dinant"][residents] == "0"
+    assert reach["Zones/Sud"][residents] == "< 5"
+    assert reach["Zones/Sélection entière"][residents] == "< 5"
     trend = read_csv(download(app, downloads, "priorities_aines_trend_csv"))
     assert [r["Trimestre"] for r in trend] == ["T1 2024", "T2 2024", "T3 2024", "T4 2024"]
     assert {r["Séances aînés"] for r in trend} <= {"< 5", "masqué", "0"}
@@ -108,7 +111,8 @@ def test_public_mode_hides_small_figures_on_screen(app):
     assert shown["Part des patients de 65 ans et plus"] == "masqué"  # 1 patient of 5
     assert shown["Part des séances aînés"] == "50,0\u00a0%"  # 5 sessions: enough
     assert shown["Séances en maison de repos"] == "< 5"
-    assert shown["Groupes « aînés »"] == "masqué"
+    # the one group session is hidden by the rule; its 8 participants are no small count
+    assert shown["Groupes « aînés »"] == "< 5 (8)"
     assert shown["Maisons de repos inscrites"] == "1"  # organisations, not people
     assert any(FEW in c for c in captions(app))
 
