@@ -178,10 +178,15 @@ def chart(key: str, result: Result, build: Callable[[privacy.Published], object]
     ui.current_charts().append(ChartRecord(key, title, definition, build, result, subset))
     state = st.plotly_chart(build(shown), key=key, config=PLOTLY_CONFIG, **chart_kwargs)
     st.caption(definition)
-    if shown.any_hidden:
+    if hides(shown, result.columns(subset)):
         st.caption(marks_note(result.threshold))
     downloads(key, result, title, definition, build=build, subset=subset)
     return state
+
+
+def hides(table: privacy.Published, columns: list[export.Column]) -> bool:
+    """Whether a table hides a cell among the columns an output shows."""
+    return any(table.mark(c.name, i) for c in columns for i in range(table.frame.height))
 
 
 def _styled(result: Result, columns: list[export.Column], shown: privacy.Published):
@@ -201,7 +206,7 @@ def table(key: str, result: Result, *, subset=None, title: str | None = None, de
     shown = result.table(ui.public_mode())
     columns = result.columns(subset)
     st.dataframe(_styled(result, columns, shown), hide_index=True, key=key, height=height)
-    if shown.any_hidden:
+    if hides(shown, columns):
         st.caption(marks_note(result.threshold))
     if with_downloads:
         downloads(key, result, title, definition, subset=subset)

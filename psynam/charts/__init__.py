@@ -56,6 +56,7 @@ def mark_bars(fig: go.Figure, positions: list, marks: list[str | None], *, horiz
     zeros = [0] * len(where)
     trace = go.Scatter(
         x=zeros if horizontal else where, y=where if horizontal else zeros, mode="text", text=text,
+        orientation="h" if horizontal else "v",
         textposition="middle right" if horizontal else "top center", showlegend=False, cliponaxis=False,
         textfont={"color": MARK_COLOUR, "size": 12, "style": "italic"}, hovertemplate="%{text}<extra></extra>",
         offsetgroup=offsetgroup)

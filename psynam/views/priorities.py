@@ -15,7 +15,7 @@ import polars as pl
 
 from psynam import labels, privacy, reference
 from psynam.labels.priorities import TEXT
-from psynam.views import Result, View
+from psynam.views import Result, View, result
 
 PRIORITIES = ("aines", "petite_enfance")                       # the codes of data/reference/priorities.csv
 PREFIX = {"aines": "elderly", "petite_enfance": "early_childhood"}  # priority -> column and indicator prefix
@@ -67,7 +67,7 @@ def quarter_label(day) -> str:
 
 class Priorities(View):
     # ---- the results, both priorities side by side ------------------------------------------------
-    @cached_property
+    @result
     def kpis(self) -> Result:
         """The headline figures (one row): patients, sessions, population, and per priority its patients,
         sessions, population, residents, their shares and its reach per 1,000 (priority_kpis.toml)."""
@@ -77,18 +77,18 @@ class Priorities(View):
     def has_sessions(self) -> bool:
         return bool(self.kpis.value("sessions"))
 
-    @cached_property
+    @result
     def reach(self) -> Result:
         """Reach by arrondissement of residence, with the zones, the whole selection and the residents
         outside the province (reach.toml): one publication for both priorities and every output."""
         return self.derived("priorities/reach", with_area_labels(self.result("priorities/reach_by_arrondissement").frame))
 
-    @cached_property
+    @result
     def partners(self) -> Result:
         """Every partner of a priority sector registered or active in the period (partner_activity.toml)."""
         return self.result("priorities/partner_activity")
 
-    @cached_property
+    @result
     def partner_totals(self) -> Result:
         """The partner cards (one row): per priority its registered and active partners (organisations)
         and the sessions and clairvisions at them (sums of `partners`)."""
@@ -102,12 +102,12 @@ class Priorities(View):
             row[column(priority, "partner_clairvisions")] = int(part["clairvisions"].sum())
         return self.derived("priorities/partner_totals", pl.DataFrame([row], schema={k: pl.Int64 for k in row}))
 
-    @cached_property
+    @result
     def tagged(self) -> Result:
         """Group sessions and clairvisions tagged for each priority, with their participants (one row)."""
         return self.result("priorities/tagged_groups_and_clairvisions")
 
-    @cached_property
+    @result
     def trend(self) -> Result:
         """Sessions of each priority by quarter and their share of all sessions, with the quarter's name."""
         frame = self.result("priorities/trend_by_quarter").frame
