@@ -139,7 +139,11 @@ class Declaration:
             dimensions=tuple(c.name for c in self.columns if c.role == "dimension"),
             counts=tuple(counts), rates=rates, totals=tuple(totals),
             groupings={c.name: c.groups for c in self.columns if c.role == "group"}, infer_totals=False,
-            parents=tuple((c.name, c.groups) for c in self.columns if c.role == "parent"))
+            parents=tuple((c.name, c.groups) for c in self.columns if c.role == "parent"),
+            # a table holding its own sums as rows (zones, the province) has no other total over that
+            # dimension: a sum of leaves and sums together is published nowhere
+            fixed=tuple(c.groups for c in self.columns if c.role == "parent"),
+            unpublished_margins=tuple(REST.format(s.name) for s in self.shares))
 
     def with_rests(self, frame: pl.DataFrame) -> pl.DataFrame:
         """The frame with each share's rest (whole − part) as a virtual count column."""

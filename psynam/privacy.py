@@ -96,6 +96,9 @@ class Spec:
     # Dimensions never summed over: the variants of a published set (all / each network) are separate
     # tables stacked into one, not a dimension whose total anyone publishes.
     fixed: tuple[str, ...] = ()
+    # Counts whose margins nobody publishes, because they follow from others' (a share's rest: its total
+    # is the whole's minus the part's, exactly known only when both are).
+    unpublished_margins: tuple[str, ...] = ()
 
 
 # ---- the knowledge an outsider has: linear relations between cells ----------------------------------
@@ -168,6 +171,8 @@ def relations(frame: pl.DataFrame, spec: Spec, threshold: int) -> tuple[np.ndarr
                 # publishes each result together with its other-network variants).
                 continue
             for j in range(k):
+                if counts[j] in spec.unpublished_margins:
+                    continue
                 cells = tuple(i * k + j for i in rows)
                 if cells not in seen:
                     seen.add(cells)

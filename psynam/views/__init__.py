@@ -76,12 +76,23 @@ def _keys(frame: pl.DataFrame, dims: list[str], variant: str) -> pl.Expr:
     return pl.concat_str(parts, separator="|")
 
 
+def _qualified(column: str) -> str:
+    return f"{column}__in_variant"
+
+
 def _stack(decl: Declaration, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The variants one under the other: each row keyed by its dimensions and variant, a single network's
+    row pointing to its "all" row, and the declaration's own parent links kept inside their variant."""
     dims = [c.name for c in decl.columns if c.role == "dimension"]
-    parts = [decl.with_rests(frame).with_columns(
-        pl.lit(variant).alias(VARIANT), _keys(frame, dims, variant).alias(KEY),
-        (pl.lit(None, dtype=pl.String) if variant == ALL else _keys(frame, dims, ALL)).alias(PARENT))
-        for variant, frame in frames.items()]
+    links = [(c.name, c.groups) for c in decl.columns if c.role == "parent"]
+    parts = []
+    for variant, frame in frames.items():
+        inside = [pl.concat_str([pl.col(col).cast(pl.String), pl.lit(variant)], separator="|").alias(_qualified(col))
+                  for col in {c for link in links for c in link}]
+        parts.append(decl.with_rests(frame).with_columns(
+            pl.lit(variant).alias(VARIANT), _keys(frame, dims, variant).alias(KEY),
+            (pl.lit(None, dtype=pl.String) if variant == ALL else _keys(frame, dims, ALL)).alias(PARENT),
+            *inside))
     return pl.concat(parts, how="diagonal_relaxed")
 
 
@@ -120,7 +131,8 @@ class Family:
 
     def view(self, rows: list[int]) -> Published:
         rests = [declarations.REST.format(s.name) for s in self.decl.shares]
-        return self.published.take(rows).without([*rests, VARIANT, KEY, PARENT])
+        inside = [c for c in self.stack.columns if c.endswith("__in_variant")]
+        return self.published.take(rows).without([*rests, *inside, VARIANT, KEY, PARENT])
 
 
 @dataclass(frozen=True, eq=False)
@@ -215,7 +227,9 @@ class Result:
         base = self.decl.spec()
         spec = privacy.Spec(dimensions=(*base.dimensions, VARIANT), counts=base.counts, rates=base.rates,
                             totals=base.totals, groupings=base.groupings, infer_totals=False,
-                            parents=(*base.parents, (PARENT, KEY)), fixed=(VARIANT,))
+                            parents=(*((_qualified(p), _qualified(k)) for p, k in base.parents), (PARENT, KEY)),
+                            fixed=(*base.fixed, VARIANT),
+                            unpublished_margins=base.unpublished_margins)
         anchors = self._anchors(stack, variants, by_network)
         return Family(self.decl, stack, privacy.suppress(stack, spec, self.threshold, anchors), by_network)
 
