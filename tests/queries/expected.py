@@ -52,7 +52,7 @@ BUDGET_2024 = {
 
 # ---- Proportionate universalism (docs/universalism.md) -----------------------------------------------
 # The rows added for these figures leave every figure above unchanged: S10 is at the preferential tariff
-# (4.00 instead of 11.00: no figure above reads either column); S13-S15 are in January 2025; ACT3 (2024)
+# (4.00 instead of 11.00: no figure above reads either column); S13-S18 are in January 2025; ACT3 (2024)
 # names no partner and ACT4 is in 2025; PSY5-PSY7 have no session.
 #
 # Year 2024, all networks. Patients and their individual sessions of 2024, in (date, id) order:
@@ -120,11 +120,17 @@ PATHWAYS_2024 = {  # breakdown, group -> figures
     ("level_2021", "specialise"): dict(patients=1, new_patients=1, single_session_patients=1, courses=1),
 }
 
-# January 2025: PA (S12, a second course), PE (S13), PF (S14, S15 on the same day). PF is the only new
-# patient; their first session by (date, id) is S14, at the preferential tariff -> BIM 1 of 3; their
-# second (S15) is the same day -> median 0 days, nobody over 30. Single-session: PA, PE.
-JANUARY_2025 = dict(patients=3, bim_patients=1, new_patients=1, single_session_patients=2,
-                    median_days_first_to_second=0.0, over_short_wait=0)
+# January 2025: PA (S12, a second course), PE (S13), PF (S14, S15 on the same day), PG (aged 20, followed
+# by both networks: RSK S16 on 01-06, RSN S17 on 01-08 and S18 on 01-27). New: PF and PG. PF's first
+# session by (date, id) is S14, at the preferential tariff -> BIM 1 of 4. Waits: PF 0 days (S15 the same
+# day); PG 2 days (over both networks the second session is S17, RSK's first being S16) -> median 1;
+# nobody over 30. Single-session: PA, PE. With RSN only, PG's first is S17 and second S18: 19 days; with
+# RSK only, PG has no second session. Courses begun in January: PA's S12 (one session, 326 days after S02),
+# PF's (2), PG's in RSK (1) and in RSN (2): 4 courses, 6 sessions, 2 of one session; PE's S13 continues the
+# course begun with S08. Co-payments: S12 is free though PA's first first-line session was S11 (wrong,
+# 11.00 expected); S16 and S17 are each PG's first first-line session in their network (free, right).
+JANUARY_2025 = dict(patients=4, bim_patients=1, new_patients=2, single_session_patients=2,
+                    median_days_first_to_second=1.0, over_short_wait=0)
 
 # Supply in 2024 (practice communes): registered = conventioned over a day of 2024: PSY1 Namur, PSY2
 # Dinant, PSY3 Philippeville, PSY4 Andenne, PSY5 Gembloux (from 2024-03-01), PSY7 Charleroi (outside the

@@ -110,9 +110,29 @@ def test_new_patients_over_the_whole_database(tiny_con):
                                 "median_days_first_to_second", "over_short_wait")} == {
         k: JANUARY_2025[k] for k in ("patients", "new_patients", "single_session_patients",
                                      "median_days_first_to_second", "over_short_wait")}
-    # courses begun in January: PA's S12 (326 days after S02: a second course, one session) and PF's
-    # (S14, S15); PE's S13 continues the course begun with S08 (111 days), so it begins none
-    assert (jan["courses"], jan["course_sessions"], jan["single_session_courses"]) == (2, 3, 1)
+    # courses begun in January: PA's S12 (326 days after S02: a second course, one session), PF's (S14,
+    # S15), PG's in RSK (S16) and in RSN (S17, S18); PE's S13 continues the course begun with S08
+    assert (jan["courses"], jan["course_sessions"], jan["single_session_courses"]) == (4, 6, 2)
+
+
+def test_a_patient_of_both_networks_is_new_once_and_waits_over_both(tiny_con):
+    def wait(networks):
+        rows = by_group(tiny_con, "pathways/pathways_by_group", Filters(JAN_2025.date_from, JAN_2025.date_to,
+                                                                         networks=networks))
+        return rows[("all", "all")]
+    # all networks: PF 0 and PG 2 days (S16 RSK, then S17 RSN) -> median 1
+    assert wait([])["median_days_first_to_second"] == pytest.approx(1.0)
+    # both networks selected is the same as none
+    assert wait(["RSN", "RSK"])["median_days_first_to_second"] == pytest.approx(1.0)
+    # RSN only: PG's first is S17, second S18 (19 days); PF is RSK's
+    rsn = wait(["RSN"])
+    assert (rsn["new_patients"], rsn["new_with_second_session"], rsn["median_days_first_to_second"]) == (1, 1, 19.0)
+    # RSK only: PF (0 days) and PG, who has no second session in RSK
+    rsk = wait(["RSK"])
+    assert (rsk["new_patients"], rsk["new_with_second_session"], rsk["median_days_first_to_second"]) == (2, 1, 0.0)
+    # grouped by the first session of the period: PG counts once, under RSK
+    groups = by_group(tiny_con, "pathways/pathways_by_group", JAN_2025)
+    assert (groups[("network", "RSK")]["patients"], groups[("network", "RSN")]["patients"]) == (2, 2)
 
 
 def test_care_level_filter_keeps_the_patients_whose_first_session_of_the_period_matches(tiny_con):

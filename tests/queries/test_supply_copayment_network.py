@@ -81,12 +81,15 @@ def test_copayment_check(tiny_con):
 
 def test_copayment_first_session_is_read_over_the_whole_history(tiny_con):
     # January 2025: S12 (PA, free again though PA's first first-line session was S11) is undercharged;
-    # S13 (PE, 11), S14 (PF's first, 0), S15 (PF, 11) are right
+    # S13 (PE, 11), S14 (PF's first, 0), S15 (PF, 11) are right; PG's first first-line session is free in
+    # each network (S16 RSK, S17 RSN), then S18 costs 11
     rows = run(tiny_con, "rules/copayment_check", Filters(date(2025, 1, 1), date(2025, 1, 31)))
     wrong = {(r["rule"], r["network"]): r["undercharged_sessions"] for r in rows.iter_rows(named=True)
              if r["mismatched_sessions"]}
     assert wrong == {("individual", "RSN"): 1}
-    assert rows["sessions"].sum() == 4
+    assert rows["sessions"].sum() == 7
+    first = {r["network"]: r["sessions"] for r in rows.iter_rows(named=True) if r["rule"] == "first_first_line_session"}
+    assert first == {"RSK": 2, "RSN": 1}  # PF's S14 and PG's S16; PG's S17
 
 
 def test_copayment_rules_cover_each_session_once():
