@@ -15,6 +15,7 @@ import polars as pl
 
 from psynam import db
 from psynam.filters import Filters
+from psynam.universalism import whole_selection
 
 PARTNER_PARAMS = ("date_from", "date_to", "networks", "arrondissements", "communes")
 BUDGET_PARAMS = ("date_from", "date_to", "networks")
@@ -22,6 +23,17 @@ BUDGET_PARAMS = ("date_from", "date_to", "networks")
 COUNT_KEYS = ("sessions", "individual_sessions", "group_sessions", "patients", "active_psychologists")
 ACTIVITY_TAIL = ("south_sessions_pct", "south_population_pct", "elderly_patients", "elderly_patients_pct",
                  "early_childhood_sessions")
+# Proportionate universalism (psynam/universalism.py): key -> (named result, column of its whole-selection row).
+UNIVERSALISM_KEYS = {
+    "bim_patients": ("access/bim_share_by_group", "bim_patients"),
+    "bim_patients_pct": ("access/bim_share_by_group", "bim_patients_pct"),
+    "new_patients": ("pathways/pathways_by_group", "new_patients"),
+    "single_session_patients": ("pathways/pathways_by_group", "single_session_patients"),
+    "median_days_first_to_second": ("pathways/pathways_by_group", "median_days_first_to_second"),
+    "active_psychologists_per_10000": ("supply/psychologists_by_area", "active_per_10000"),
+    "network_activities": ("network/network_kpis", "activities"),
+    "activity_participants": ("network/network_kpis", "participants"),
+}
 
 
 def _number(value):
@@ -62,6 +74,12 @@ def budget_usage_to_date(run, filters: Filters) -> tuple[int, float | None]:
     return year, 100.0 * float(lines["spent_eur"].sum()) / float(envelope)
 
 
+def universalism(run, filters: Filters) -> dict:
+    """Financial access, pathways, supply and network life, keyed as UNIVERSALISM_KEYS says."""
+    rows = whole_selection(run, filters)
+    return {key: _number(rows[query][column]) for key, (query, column) in UNIVERSALISM_KEYS.items()}
+
+
 def headline(run, filters: Filters) -> dict:
     """The headline figures, keyed as the `metrics --json` contract says."""
     activity_row, partner_row = activity(run, filters), partners(run, filters)
@@ -71,6 +89,7 @@ def headline(run, filters: Filters) -> dict:
     out["active_partners"] = _number(partner_row["active_partners"])
     out["partners_outside_care_pct"] = _number(partner_row["partners_outside_care_pct"])
     out.update({key: _number(activity_row[key]) for key in ACTIVITY_TAIL})
+    out.update(universalism(run, filters))
     out["budget"] = [
         {"year": row["year"], "network": row["network"], "category": row["category"],
          "envelope_eur": _number(row["envelope_eur"]), "spent_eur": _number(row["spent_eur"]),

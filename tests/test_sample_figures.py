@@ -27,7 +27,7 @@ def sample_db(tmp_path_factory):
 def tables(sample_db):
     con = db.connect(sample_db, read_only=True)
     out = {t: con.sql(f"select * from {t}").pl()  # fixed table names
-           for t in ("sessions", "clairvisions", "partners", "agreements", "activities", "budget")}
+           for t in ("sessions", "clairvisions", "partners", "agreements", "activities", "budget", "psychologists")}
     con.close()
     return out
 
@@ -91,6 +91,43 @@ def expected(tables, network=None) -> dict:
     }
 
 
+def universalism_expected(tables, network=None) -> dict:
+    """The new figures of docs/indicators.md (financial access, pathways, supply, network life), read
+    independently of the SQL, in Polars over the imported rows."""
+    communes = reference.communes()
+    every = tables["sessions"].filter(pl.col("format") == "individuel")
+    if network:
+        every = every.filter(pl.col("network") == network)
+    every = every.sort("session_date", "session_id")
+    ind = every.filter(pl.col("session_date").is_between(*PERIOD))
+    first = ind.group_by("patient_id", maintain_order=True).agg(
+        pl.col("preferential_tariff").first().fill_null(False).alias("bim"), pl.len().alias("n"))
+    ever = every.group_by("patient_id", maintain_order=True).agg(
+        pl.col("session_date").first().alias("first"), pl.col("session_date").get(1, null_on_oob=True).alias("second"))
+    new = first.join(ever, on="patient_id").filter(pl.col("first") >= PERIOD[0])
+    waits = new.select((pl.col("second") - pl.col("first")).dt.total_days().alias("days"))["days"].drop_nulls()
+    s = tables["sessions"].filter(pl.col("session_date").is_between(*PERIOD))
+    c = tables["clairvisions"].filter(pl.col("clairvision_date").is_between(*PERIOD))
+    if network:
+        s, c = s.filter(pl.col("network") == network), c.filter(pl.col("network") == network)
+    active = set(s["psychologist_id"]) | set(c["psychologist_id"])
+    practice = dict(zip(tables["psychologists"]["psychologist_id"], tables["psychologists"]["practice_commune"]))
+    in_province = set(communes["nis"])
+    active_here = sum(1 for y in active if practice.get(y) in in_province)
+    acts = tables["activities"].filter(pl.col("activity_date").is_between(*PERIOD))
+    bim = int(first["bim"].sum())
+    return {
+        "bim_patients": bim,
+        "bim_patients_pct": round(100 * bim / first.height, 2),
+        "new_patients": new.height,
+        "single_session_patients": first.filter(pl.col("n") == 1).height,
+        "median_days_first_to_second": round(float(waits.median()), 2),
+        "active_psychologists_per_10000": round(10_000 * active_here / communes["pop_total"].sum(), 2),
+        "network_activities": acts.height,
+        "activity_participants": int(acts["participants"].sum()),
+    }
+
+
 def test_sample_imports_without_rejection(tmp_path):
     report = import_paths(sample_exports(), tmp_path / "again.duckdb")
     assert report.ok and not report.errors
@@ -100,7 +137,7 @@ def test_sample_imports_without_rejection(tmp_path):
 @pytest.mark.parametrize("network", [None, "RSN", "RSK"])
 def test_metrics_agree_with_the_definitions(sample_db, tables, network):
     got = metrics_json(sample_db, *(["--network", network] if network else []))
-    want = expected(tables, network)
+    want = expected(tables, network) | universalism_expected(tables, network)
     assert {k: got[k] for k in want} == want
     assert got["south_population_pct"] == 35.82
 
@@ -118,6 +155,72 @@ def test_budget_spent_matches_the_fees(sample_db, tables):
         assert got[(row["network"], "administratif")] == pytest.approx(60.0 * row["patient_id"])
 
 
+def test_breakdowns_agree_with_the_definitions(sample_db, tables):
+    """South against north (BIM share by residence), the wait shares, the communes without a psychologist,
+    the co-payment mismatches and the partners never seen, from the queries and read independently."""
+    from psynam.filters import Filters
+    from psynam.universalism import frame
+    con = db.connect(sample_db, read_only=True)
+    run = lambda name, **params: db.run(con, name, **params)  # noqa: E731
+    filters = Filters(*PERIOD)
+    communes = reference.communes()
+    south = dict(zip(communes["nis"], communes["south"]))
+    ind = (tables["sessions"].filter(pl.col("format") == "individuel").sort("session_date", "session_id"))
+    period = ind.filter(pl.col("session_date").is_between(*PERIOD))
+    first = period.group_by("patient_id", maintain_order=True).agg(
+        pl.col("preferential_tariff").first().fill_null(False).alias("bim"), pl.col("patient_commune").first())
+    first = first.with_columns(zone=pl.col("patient_commune").replace_strict(
+        {k: ("south" if v else "north") for k, v in south.items()}, default="hors_province"))
+    access = {r["group_key"]: r for r in frame(run, "access/bim_share_by_group", filters).iter_rows(named=True)
+              if r["breakdown"] == "zone"}
+    for zone in ("north", "south", "hors_province"):
+        z = first.filter(pl.col("zone") == zone)
+        assert (access[zone]["patients"], access[zone]["bim_patients"]) == (z.height, int(z["bim"].sum())), zone
+    assert access["south"]["bim_patients_pct"] < access["north"]["bim_patients_pct"]  # the sample's design
+
+    ever = ind.group_by("patient_id", maintain_order=True).agg(
+        pl.col("session_date").first().alias("first"), pl.col("session_date").get(1, null_on_oob=True).alias("second"))
+    new = first.join(ever, on="patient_id").filter(pl.col("first") >= PERIOD[0])
+    days = new.select((pl.col("second") - pl.col("first")).dt.total_days().alias("d"))["d"].drop_nulls()
+    paths = frame(run, "pathways/pathways_by_group", filters).filter(pl.col("breakdown") == "all").row(0, named=True)
+    assert (paths["new_with_second_session"], paths["over_short_wait"], paths["over_long_wait"]) == (
+        days.len(), int((days > 30).sum()), int((days > 90).sum()))
+
+    y = tables["psychologists"]
+    active = set(tables["sessions"].filter(pl.col("session_date").is_between(*PERIOD))["psychologist_id"]) | set(
+        tables["clairvisions"].filter(pl.col("clairvision_date").is_between(*PERIOD))["psychologist_id"])
+    practising = set(y.filter(pl.col("psychologist_id").is_in(list(active)))["practice_commune"])
+    supply = frame(run, "supply/psychologists_by_commune", filters)
+    assert set(supply.filter(pl.col("without_psychologist"))["nis"]) == set(communes["nis"]) - practising
+
+    # co-payments: first first-line session of a patient in a network free, then 4 or 11; groups 2.50
+    tariff = dict(reference.frame("ref_tariffs").select("item", pl.col("amount_eur").cast(pl.Float64)).iter_rows())
+    levels = reference.frame("ref_care_levels")
+    first_line = list(levels.filter(pl.col("level_2021") == "premiere_ligne")["code"])
+    fl = ind.filter(pl.col("care_level").is_in(first_line)).group_by("network", "patient_id", maintain_order=True).agg(
+        pl.col("session_id").first())
+    free = set(fl["session_id"])
+    s = tables["sessions"].filter(pl.col("session_date").is_between(*PERIOD))
+    want = (pl.when(pl.col("format") == "groupe").then(tariff["patient_group"])
+            .when(pl.col("session_id").is_in(list(free))).then(tariff["patient_first_session_first_line"])
+            .when(pl.col("preferential_tariff")).then(tariff["patient_individual_preferential"])
+            .otherwise(tariff["patient_individual"]))
+    wrong = s.filter(pl.col("fee_patient_eur").cast(pl.Float64) != want)
+    by_network = dict(wrong.group_by("network").len().iter_rows())
+    check = frame(run, "rules/copayment_check", filters)
+    got = dict(check.group_by("network").agg(pl.col("mismatched_sessions").sum()).iter_rows())
+    assert got == by_network and sum(got.values()) > 0
+
+    acts = tables["activities"].filter(pl.col("activity_date").is_between(*PERIOD))
+    seen = {x for ids in acts["partner_ids"].drop_nulls() for x in ids.split("|") if x}
+    registered = tables["partners"].filter((pl.col("joined_on") <= PERIOD[1])
+                                           & (pl.col("left_on").is_null() | (pl.col("left_on") > PERIOD[0])))
+    never = set(registered["partner_id"]) - seen
+    listed = frame(run, "network/partners_never_seen", filters)
+    assert set(listed["partner_id"]) == never and 0 < len(never) < registered.height
+    con.close()
+
+
 def test_sample_looks_like_the_programme(sample_db):
     figures = metrics_json(sample_db)
     assert figures["south_sessions_pct"] < figures["south_population_pct"] - 5   # the south is under-served
@@ -125,6 +228,10 @@ def test_sample_looks_like_the_programme(sample_db):
     assert 60 <= figures["partners_outside_care_pct"] <= 76                      # RSN reports 68 %
     usage = [b["usage_pct"] for b in figures["budget"] if b["usage_pct"] is not None]
     assert usage and all(60 <= u <= 110 for u in usage)
+    assert 25 <= figures["bim_patients_pct"] <= 30                             # the issue's 25-30 %
+    assert 7 <= figures["median_days_first_to_second"] <= 30                  # mostly under a month
+    assert 0 < figures["single_session_patients"] < 0.3 * figures["patients"]
+    assert 40 <= figures["network_activities"] <= 80                          # a year like Norwest's
 
 
 def test_overview_page_shows_the_metrics(sample_db, monkeypatch):

@@ -33,6 +33,11 @@ REFERENCE_TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "ref_formats": ("formats.csv", {"format": "VARCHAR"}),
     "ref_milestones": ("milestones.csv", {"date": "DATE"}),
     "ref_priorities": ("priorities.csv", {"min_age": "INTEGER", "max_age": "INTEGER", "tags": "VARCHAR"}),
+    "ref_copayment_rules": ("copayment_rules.csv", {"format": "VARCHAR", "level_2021": "VARCHAR",
+                                                    "first_first_line": "BOOLEAN", "preferential": "BOOLEAN",
+                                                    "valid_from": "DATE", "valid_to": "DATE"}),
+    "ref_age_bands": ("age_bands.csv", {"band": "VARCHAR", "min_age": "INTEGER", "max_age": "INTEGER"}),
+    "ref_pathways": ("pathways.csv", {"parameter": "VARCHAR", "days": "INTEGER"}),
 }
 
 

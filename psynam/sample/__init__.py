@@ -16,11 +16,20 @@ population), its two smallest communes without any offer for some periods; 65+ a
 a few 0-2-year-olds (RSK, tagged petite_enfance / perinatalite); ~4 % of patients living in neighbouring
 provinces (NIS codes only, one of them a code ended by the 2024-2025 mergers, which becomes its
 successor code after its end date); patient episodes within the yearly ceilings except ~1 %; a patient's
-first session of a first-line episode is free (each new episode counts as a new care path); group
+first first-line individual session in their network is free (data/reference/copayment_rules.csv), later
+ones cost the full or the preferential share, except ~0.4 % of individual sessions asked a wrong amount;
+~27 % of patients at the preferential tariff (BIM), ~30 % of northern residents against ~21 % of southern
+ones, more among the 65+, and a few who gain the status in a later year; BIM patients drop out after one
+or two sessions more often; the wait from an episode's first to its second session mostly follows the
+weekly or fortnightly rhythm, with a tail (~20 % over 30 days, ~6 % over 90, more in the south); group
 sessions (~4 % of rows, two hours, 4-15 participants, no patient) at 400 € or, for ~30 % of first-line
 groups, 326 €, patient share 2.50 € per participant; budget envelopes set so that yearly usage lands
 at ~74-101 % per network and category (the last, partial year scaled to the full year), `capped` as in
-budget_categories.csv on 31 December of the year.
+budget_categories.csv on 31 December of the year; network activities along a yearly calendar like the
+Norwest antenna's report (seed 004): ten committees, ten intervisions, twenty coordination meetings,
+sixteen working-group meetings, four midis de réseau (25-70 participants) and a few trainings a year, on
+weekdays, many online in 2021-2022 and fewer since, partners represented drawn by their own engagement
+(some registered partners are never seen in a year).
 
 Clean shape (--clean): every file UTF-8 without BOM, `,` separator, LF line ends, canonical English
 headers, ISO dates, `.` decimals with two places for amounts (`83.00`), booleans `true`/`false`, coded

@@ -12,7 +12,6 @@ from psynam.sample.sessions import Rules, Sampler, jan1, year_of
 from psynam.sample.world import World, from_days, to_days
 
 CLAIRVISIONS_PER_YEAR = 190
-ACTIVITIES_PER_YEAR = 70
 THEMES = [  # (theme, tags)
     ("Gérer le stress et prévenir l'épuisement professionnel", ""),
     ("Le deuil : en parler, l'accompagner", ""),
@@ -33,8 +32,27 @@ THEMES = [  # (theme, tags)
     ("Le développement émotionnel du tout-petit", "petite_enfance"),
     ("La santé mentale en milieu rural", ""),
 ]
-ACTIVITY_TYPES = {"coordination": 0.22, "intervision": 0.2, "groupe_de_travail": 0.22, "midi_de_reseau": 0.14,
-                  "formation": 0.12, "comite": 0.1}
+# A year of network life like the Norwest antenna's report (seed 004): type -> (meetings a year, months
+# held (1-12), participants (min, max), partners represented (min, max), share held online from 2023).
+# Committees sit monthly but in July-August, intervisions monthly, three working groups meet every two
+# months or so, coordination meetings twice a month, a midi de réseau each quarter, a few trainings.
+ACTIVITY_CALENDAR = {
+    "comite": (10, (1, 2, 3, 4, 5, 6, 9, 10, 11, 12), (7, 14), (4, 9), 0.25),
+    "coordination": (20, tuple(range(1, 13)), (3, 8), (0, 3), 0.35),
+    "intervision": (10, (1, 2, 3, 4, 5, 6, 9, 10, 11, 12), (6, 13), (0, 3), 0.1),
+    "groupe_de_travail": (16, (1, 2, 3, 4, 5, 6, 9, 10, 11, 12), (5, 15), (3, 9), 0.2),
+    "midi_de_reseau": (4, (3, 6, 10, 12), (25, 70), (12, 32), 0.1),
+    "formation": (5, (2, 3, 4, 5, 9, 10, 11), (10, 30), (4, 12), 0.15),
+}
+ONLINE_UNTIL_2022 = 0.45  # meetings held online while the health crisis lasted (the report's 2021)
+# Sectors drawn to each kind of meeting (others weigh 1); a partner's own engagement varies widely, so that
+# some registered partners are never seen at a meeting in a year.
+ACTIVITY_SECTOR_AFFINITY = {
+    "comite": {"ssm": 3.0, "hopital": 2.5, "maison_medicale": 2.0, "cpas": 2.0},
+    "intervision": {"ssm": 2.0, "maison_medicale": 2.0},
+    "formation": {"enseignement": 2.0, "maison_de_repos": 2.0, "petite_enfance": 2.0, "social": 1.5},
+}
+ENGAGEMENT_SIGMA = 1.0
 
 
 def _active(from_day: np.ndarray, to_day: np.ndarray, day: int) -> np.ndarray:
@@ -83,30 +101,45 @@ def make_clairvisions(rng, world: World, sampler: Sampler, rules: Rules) -> pl.D
 
 
 def make_activities(rng, world: World, sampler: Sampler) -> pl.DataFrame:
+    """Network activities, month by month along ACTIVITY_CALENDAR: weekdays, a commune by population (Namur,
+    where the coordination sits, weighs more; online meetings have none), the partners represented drawn
+    among the registered ones by their engagement and the meeting's sectors, participants at least one per
+    partner plus the PSYNAM team."""
     cal, terr = world.cal, world.terr
     com = terr.communes
-    years = (cal.end - cal.start + 1) / 365.25
-    n = int(round(ACTIVITIES_PER_YEAR * years))
-    day = np.sort(cal.start + rng.integers(0, cal.end - cal.start + 1, n))
-    day = day + np.where((day + 3) % 7 >= 5, 7 - (day + 3) % 7, 0)  # meetings on weekdays
-    day = day[day <= cal.end]
     part = world.partners
+    p_from, p_to = part["from_day"].to_numpy(), part["to_day"].to_numpy()
+    p_ids, p_sector = part["partner_id"].to_numpy(), part["sector"].to_numpy()
+    engagement = rng.lognormal(0.0, ENGAGEMENT_SIGMA, part.height)
     pw = com["pop_total"].to_numpy().astype(float) * np.where(com["name_fr"].to_numpy() == "Namur", 3.0, 1.0)
-    types = list(ACTIVITY_TYPES)
+    first, last = from_days(cal.start), from_days(cal.end)
     rows = []
-    for d in day:
-        t = types[int(rng.choice(len(types), p=list(ACTIVITY_TYPES.values())))]
-        commune = None
-        if rng.random() < 0.78:
-            w = pw * ~terr.in_blackout(np.arange(len(pw)), np.full(len(pw), d))
-            commune = com["nis"][int(rng.choice(len(pw), p=w / w.sum()))]
-        active = np.flatnonzero(_active(part["from_day"].to_numpy(), part["to_day"].to_numpy(), d))
-        k = min(len(active), int(rng.integers(0, 4) if t in ("intervision", "coordination") else rng.integers(2, 13)))
-        ids = sorted(part["partner_id"].to_numpy()[rng.choice(active, size=k, replace=False)]) if k else []
-        participants = k + int(rng.integers(2, 8)) + (int(rng.integers(5, 30)) if t in ("formation", "midi_de_reseau") else 0)
-        rows.append({"activity_date": from_days(d), "type": t, "commune": commune, "participants": participants,
-                     "partner_ids": "|".join(ids) or None})
-    df = pl.DataFrame(rows, schema_overrides={"commune": pl.String, "partner_ids": pl.String})
+    for year in range(first.year, last.year + 1):
+        for t, (per_year, months, (p_lo, p_hi), (k_lo, k_hi), online_share) in ACTIVITY_CALENDAR.items():
+            per_month = per_year / len(months)
+            for month in months:
+                n = int(per_month) + int(rng.random() < per_month - int(per_month))  # close to the schedule
+                for _ in range(n):
+                    d = to_days(date(year, month, 1)) + int(rng.integers(0, 28))
+                    d += 7 - (d + 3) % 7 if (d + 3) % 7 >= 5 else 0  # meetings on weekdays
+                    if d < cal.start or d > cal.end:
+                        continue
+                    online = rng.random() < (ONLINE_UNTIL_2022 if year <= 2022 else online_share)
+                    commune = None
+                    if not online:
+                        w = pw * ~terr.in_blackout(np.arange(len(pw)), np.full(len(pw), d))
+                        commune = com["nis"][int(rng.choice(len(pw), p=w / w.sum()))]
+                    active = (p_from <= d) & (p_to >= d)
+                    affinity = ACTIVITY_SECTOR_AFFINITY.get(t, {})
+                    w = engagement * np.array([affinity.get(x, 1.0) for x in p_sector]) * active
+                    k = min(int(active.sum()), int(rng.integers(k_lo, k_hi + 1)))
+                    ids = sorted(p_ids[rng.choice(part.height, size=k, replace=False, p=w / w.sum())]) if k else []
+                    participants = max(int(rng.integers(p_lo, p_hi + 1)), k + 1) + int(rng.integers(1, 3))
+                    rows.append({"activity_date": from_days(d), "type": t, "commune": commune,
+                                 "participants": participants, "partner_ids": "|".join(ids) or None})
+    df = pl.DataFrame(rows, schema={"activity_date": pl.Date, "type": pl.String, "commune": pl.String,
+                                    "participants": pl.Int64, "partner_ids": pl.String})
+    df = df.sort("activity_date", "type", maintain_order=True)
     return df.with_row_index("i").select(
         activity_id=pl.format("ACT-{}", (pl.col("i") + 1).cast(pl.String).str.zfill(4)), *[
             pl.col(c) for c in df.columns])

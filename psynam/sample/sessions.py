@@ -28,6 +28,21 @@ CAT_SECTOR_AFFINITY = {
     3: {"maison_de_repos": 30.0, "cpas": 2.0, "maison_medicale": 2.0, "enseignement": 0.0, "_": 0.4},
 }
 CAT_PUBLIC = {0: "perinatalite", 1: "enfants", 2: "adultes", 3: "aines"}
+# Financial access: patients with the preferential tariff (BIM) by where they live (fewer reached in the
+# south, where access is harder), more among the 65+; some gain the status in a later year.
+BIM_SHARE = {"north": 0.30, "south": 0.21, "outside": 0.26}
+BIM_ELDERLY_BONUS = 0.06
+BIM_GAIN_SHARE = 0.05       # of non-BIM patients, BIM from their second episode on
+SHORT_EPISODE_P = (0.17, 0.32)  # a first-line episode of 1-2 sessions: others, BIM patients (more drop-outs)
+# The "hidden wait" between an episode's first and second session: mostly the usual rhythm, with a tail
+# (probabilities of waiting 31-90, 91-180 and 181-270 days; the tail is 1.5x as likely in the south).
+WAIT_TAIL_P = (0.115, 0.035, 0.01)
+WAIT_TAIL_DAYS = ((31, 90), (91, 180), (181, 270))
+SOUTH_WAIT_FACTOR = 1.5
+# A few patient shares that do not follow the rules (docs/indicators.md, co-payment check): of individual
+# sessions, this share is asked a wrong amount (a BIM patient charged the full share, a first first-line
+# session charged, a later session left free).
+WRONG_COPAYMENT_SHARE = 0.004
 
 
 def _blank_to_null(*cols: str) -> list[pl.Expr]:
@@ -111,6 +126,7 @@ class Sampler:
         cal = w.cal
         self.ramp_p = cal.ramp / cal.ramp.sum()
         self.prov = len(w.terr.communes)
+        self.place_south = w.terr.communes["south"].to_numpy()
         self.places_nis = w.terr.places["nis"].to_numpy().astype(str)
         self.in_prov = w.terr.places["in_province"].to_numpy()
         psy = w.psychologists
@@ -206,7 +222,11 @@ class Sampler:
         for b in range(self.res_bins):
             m = pbin == b
             place[m] = rng.choice(len(self.res_p[b]), size=int(m.sum()), p=self.res_p[b])
-        bim = rng.random(n) < np.where(cat == 3, 0.3, 0.24)
+        in_prov = place < self.prov
+        south = in_prov & self.place_south[np.minimum(place, self.prov - 1)]
+        bim_p = np.where(south, BIM_SHARE["south"], np.where(in_prov, BIM_SHARE["north"], BIM_SHARE["outside"]))
+        bim = rng.random(n) < bim_p + np.where(cat == 3, BIM_ELDERLY_BONUS, 0.0)
+        bim_gain = ~bim & (rng.random(n) < BIM_GAIN_SHARE)
         t_peri = (cat == 0) & (rng.random(n) < 0.4) | (rsn & (age >= 20) & (age <= 40) & (rng.random(n) < 0.03))
         t_pe = cat == 0
         t_aines = (cat == 3) & (rng.random(n) < 0.55)
@@ -215,12 +235,14 @@ class Sampler:
         for flag, tag in ((t_peri, "perinatalite"), (t_pe, "petite_enfance"), (t_aines, "aines"), (t_prec, "precarite")):
             tags = np.where(flag, np.where(tags == "", tag, tags + "|" + tag), tags)
         return {"pid": np.arange(first, first + n), "anchor": anchor, "rsn": rsn, "age": age, "birth": birth,
-                "cat": cat, "place": place, "bim": bim, "tags": tags}
+                "cat": cat, "place": place, "south": south, "bim": bim, "bim_gain": bim_gain, "tags": tags}
 
-    def episodes(self, rng, p: dict, idx: np.ndarray, start: np.ndarray, first: bool) -> dict[str, np.ndarray]:
+    def episodes(self, rng, p: dict, idx: np.ndarray, start: np.ndarray, first: bool,
+                 round_: int = 0) -> dict[str, np.ndarray]:
         """One episode for each patient `idx`, starting (or centred, for a first one) at `start`."""
         n = len(idx)
         cat, rsn = p["cat"][idx], p["rsn"][idx]
+        short_p = np.where(p["bim"][idx], SHORT_EPISODE_P[1], SHORT_EPISODE_P[0])
         spec = rng.random(n) < np.where(cat == 1, 0.32, np.where(cat == 0, 0.15, 0.26))
         k = np.empty(n, dtype=np.int64)
         rule_day = np.clip(start, self.world.cal.start, self.world.cal.end)  # the rules in force in the period
@@ -233,7 +255,7 @@ class Sampler:
                 cmax = self.rules.ceiling(lvl, "individuel", grp, rule_day[m])
                 if lvl == "premiere_ligne":
                     kk = 1 + rng.binomial(cmax - 1, 0.5)
-                    kk = np.where(rng.random(m.sum()) < 0.2, rng.integers(1, 3, m.sum()), kk)
+                    kk = np.where(rng.random(m.sum()) < short_p[m], rng.integers(1, 3, m.sum()), kk)
                 else:
                     avg = self.rules.ceiling(lvl, "individuel", grp, rule_day[m], "average_sessions")
                     kk = np.clip(np.rint(rng.gamma(2.2, avg * 0.9 / 2.2)), 2, cmax).astype(np.int64)
@@ -241,6 +263,14 @@ class Sampler:
                 k[m] = np.where(over, cmax + rng.integers(1, 4, m.sum()), kk)
         gap = rng.choice([7, 14, 21, 28], size=n, p=[0.36, 0.45, 0.13, 0.06])
         gap = np.where(spec & (gap > 14), 14, gap)
+        # days from the episode's first to its second session: the usual gap, or a wait from the tail
+        tail = np.asarray(WAIT_TAIL_P)[None, :] * np.where(p["south"][idx], SOUTH_WAIT_FACTOR, 1.0)[:, None]
+        cum = np.cumsum(tail, axis=1)
+        u_wait = rng.random(n)
+        band = np.where(u_wait < cum[:, -1], (u_wait[:, None] >= cum).sum(axis=1) + 1, 0)  # 0: no tail
+        lo = np.array([0] + [a for a, _ in WAIT_TAIL_DAYS])[band]
+        hi = np.array([0] + [b for _, b in WAIT_TAIL_DAYS])[band]
+        wait = np.where(band > 0, lo + (rng.random(n) * (hi - lo + 1)).astype(np.int64), gap)
         u = rng.random(n)
         p_partner = np.select([cat == 0, cat == 3, cat == 1], [0.45, 0.33, 0.2], 0.11)
         p_home = np.select([cat == 0, cat == 3], [0.12, 0.2], 0.025)
@@ -258,8 +288,8 @@ class Sampler:
         need = psy < 0
         psy[need] = self.pick_psychologist(rng, p["place"][idx][need], mid_c[need], rsn[need], cat[need])
         community = rng.random(n) < np.where(setting == 1, 0.3, 0.04)
-        return {"patient": idx, "start": start, "k": k, "gap": gap, "setting": setting, "agr": agr, "psy": psy,
-                "spec": spec, "community": community}
+        return {"patient": idx, "start": start, "k": k, "gap": gap, "wait": wait, "setting": setting, "agr": agr,
+                "psy": psy, "spec": spec, "community": community, "round": np.full(n, round_)}
 
     def individual_batch(self, rng, first: int, n: int) -> pl.DataFrame:
         cal, terr = self.world.cal, self.world.terr
@@ -267,9 +297,10 @@ class Sampler:
         eps = []
         idx, start = np.arange(n), p["anchor"]
         for r in range(4):
-            e = self.episodes(rng, p, idx, start, first=(r == 0))
+            e = self.episodes(rng, p, idx, start, first=(r == 0), round_=r)
             eps.append(e)
-            last = e["start"] + (e["k"] - 1) * e["gap"] + 14  # plus room for skipped weeks
+            # the last session, after the wait for the second one, plus room for skipped weeks
+            last = e["start"] + (e["k"] - 1) * e["gap"] + np.where(e["k"] > 1, e["wait"] - e["gap"], 0) + 14
             back = rng.random(len(idx)) < 0.27
             nxt = jan1(year_of(last) + 1 + (rng.random(len(idx)) < 0.3)) + 10 + rng.integers(0, 250, len(idx))
             keep = back & (nxt <= cal.end)
@@ -288,11 +319,13 @@ class Sampler:
         cs = np.cumsum(skip)
         skipped = cs - np.repeat(cs[np.cumsum(ep["k"]) - ep["k"]], ep["k"])  # weeks skipped so far in the episode
         day = ep["start"][rows] + within * ep["gap"][rows] + 7 * skipped
+        day = day + np.where(within > 0, ep["wait"][rows] - ep["gap"][rows], 0)  # the wait for the second
         jitter = rng.random(len(rows)) < 0.12
         day = day + np.where(jitter, rng.integers(-2, 3, len(rows)), 0)
         day = day + (weekday(day) == 6)  # a jitter onto a Sunday moves to Monday
         pat = ep["patient"][rows]
         psy, agr, setting = ep["psy"][rows], ep["agr"][rows], ep["setting"][rows]
+        ep_round = ep["round"][rows]
         ok = (day >= cal.start) & (day <= cal.end)
         ok &= rng.random(len(rows)) < cal.keep[np.clip(day - cal.start, 0, len(cal.keep) - 1)]
         ok &= (self.psy_from[psy] <= day) & (self.psy_to[psy] >= day)
@@ -305,7 +338,8 @@ class Sampler:
         # order by patient then date, so that a cut at the batch's end takes whole patients first
         sel = np.flatnonzero(ok)
         sel = sel[np.lexsort((day[sel], pat[sel]))]
-        rows, day, pat, psy, agr, setting, age = (a[sel] for a in (rows, day, pat, psy, agr, setting, age))
+        rows, day, pat, psy, agr, setting, age, ep_round = (a[sel] for a in (rows, day, pat, psy, agr, setting, age,
+                                                                             ep_round))
         n_s = len(rows)
         place = p["place"][pat]
         prog = cal.progress(day)
@@ -315,7 +349,10 @@ class Sampler:
         dark = terr.in_blackout(place, day)
         setting = np.where(dark & ((setting == 2) | (setting == 3)), 0, setting)
         spec = ep["spec"][rows]
-        first_of_ep = np.r_[True, rows[1:] != rows[:-1]]
+        # The patient's first first-line individual session (in their network: a patient has one) is free.
+        fl = np.flatnonzero(~spec)
+        first_first_line = np.zeros(n_s, dtype=bool)
+        first_first_line[fl[np.r_[True, pat[fl][1:] != pat[fl][:-1]]] if len(fl) else fl] = True
         session_com = np.select(
             [setting == 0, setting == 1, setting == 2],
             [self.psy_com[psy], self.part_com[self.agr["partner_idx"].to_numpy()[np.maximum(agr, 0)]],
@@ -328,11 +365,15 @@ class Sampler:
         community = ep["community"][rows]
         for lvl, m in (("premiere_ligne", ~spec), ("specialise", spec)):
             code[m] = self.rules.codes(lvl, day[m], community[m])
-        bim = p["bim"][pat]
-        fee_pat = np.where(bim, self.rules.tariff_cents("patient_individual_preferential", day),
-                           self.rules.tariff_cents("patient_individual", day))
-        fee_pat = np.where(first_of_ep & ~spec, self.rules.tariff_cents("patient_first_session_first_line", day),
-                           fee_pat)
+        bim = p["bim"][pat] | (p["bim_gain"][pat] & (ep_round > 0))
+        full = self.rules.tariff_cents("patient_individual", day)
+        reduced = self.rules.tariff_cents("patient_individual_preferential", day)
+        free = self.rules.tariff_cents("patient_first_session_first_line", day)
+        fee_pat = np.where(first_first_line, free, np.where(bim, reduced, full))
+        # a few wrong shares: the full share for a BIM patient or a first session, nothing for a later one
+        wrong = rng.random(n_s) < WRONG_COPAYMENT_SHARE
+        fee_pat = np.where(wrong, np.where(first_first_line, np.where(bim, reduced, full),
+                                           np.where(bim & (rng.random(n_s) < 0.6), full, free)), fee_pat)
         pids = hex_ids("P", p["pid"], 0xC0FFEE, 10)
         tags = p["tags"][pat]
         return pl.DataFrame({

@@ -68,6 +68,33 @@ patient_keys as (
     select patient_id, row_number() over (order by patient_id) as patient_key
     from (select distinct patient_id from sessions where patient_id is not null)
 ),
+-- A patient's individual sessions in one network, in (date, id) order, on narrow rows: their rank (1 = the
+-- first ever in that network, 2 = the second) and their courses: a course starts at the first session and
+-- after a gap of more than `course_gap` days without an individual session (data/reference/pathways.csv).
+patient_gaps as (
+    select
+        session_id,
+        network,
+        patient_id,
+        session_date,
+        row_number() over w as patient_rank,
+        coalesce(session_date - lag(session_date) over w
+            > (select days from ref_pathways where parameter = 'course_gap'), true) as course_start
+    from sessions
+    where format = 'individuel' and patient_id is not null
+    window w as (partition by network, patient_id order by session_date, session_id)
+),
+patient_courses as (
+    select
+        session_id,
+        patient_rank,
+        course_start,
+        sum(course_start::integer) over (
+            partition by network, patient_id order by session_date, session_id
+            rows between unbounded preceding and current row
+        ) as course_no
+    from patient_gaps
+),
 located as (
     select
         *,
@@ -109,10 +136,17 @@ select
     -- order in which a patient's "first session" is read; `patient_key` numbers the patient ids (no
     -- meaning outside this database, never shown).
     o.seq,
-    k.patient_key
+    k.patient_key,
+    -- Per patient and network, individual sessions only (null for groups): `patient_rank` 1 is the
+    -- patient's first individual session ever in the network, 2 the second; `course_no` numbers their
+    -- courses (1, 2, ...) and `course_start` marks a course's first session.
+    pc.patient_rank,
+    pc.course_no::integer as course_no,
+    pc.course_start
 from located as s
 left join session_order as o on o.session_id = s.session_id
 left join patient_keys as k on k.patient_id = s.patient_id
+left join patient_courses as pc on pc.session_id = s.session_id
 left join stg_communes as c on c.nis = s.commune
 left join stg_communes as pc on pc.nis = s.patient_commune
 left join ref_care_levels as cl on cl.code = s.care_level
@@ -151,15 +185,82 @@ where session_date between date_from and date_to
     and (settings is null or list_contains(settings, setting));
 
 -- Each patient's first individual session of the period under the filters (earliest seq = date, then id):
--- their age then (age bands are read there) and where they lived then (reach is read by residence).
+-- their age then (age bands are read there) and where they lived then (reach is read by residence); the
+-- network, care level and BIM status of that session (a patient is grouped by them, and counted as BIM
+-- when that session is at the preferential tariff: unknown counts as not); and their number of individual
+-- sessions in the period under the filters.
 create or replace macro f_patients_first(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings) as table
 select
     patient_key,
     arg_min(patient_age, seq) as first_age,
-    arg_min(patient_commune, seq) as first_commune
+    arg_min(patient_commune, seq) as first_commune,
+    arg_min(network, seq) as first_network,
+    arg_min(care_level, seq) as first_care_level,
+    arg_min(level_2021, seq) as first_level_2021,
+    coalesce(arg_min_null(preferential_tariff, seq), false) as first_bim,
+    count(*) as individual_sessions
 from f_sessions(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings)
 where format = 'individuel'
 group by patient_key;
+
+-- Each patient's first and second individual sessions ever (over the whole database, at any date) in the
+-- selected networks: who is new in a period (first_date inside it) and how long they waited for their
+-- second session. Read from the rows ranked 1 and 2 per patient and network (stg_sessions.patient_rank):
+-- the second session overall is the earlier of a network's second one and, for a patient followed by both
+-- networks (the contract knows two), the later of the two networks' first ones. Plain aggregates: an
+-- ordered list per patient cost four times as much at a million sessions.
+create or replace macro f_patient_starts(networks) as table
+select
+    patient_key,
+    min(seq) as first_seq,
+    min(session_date) as first_date,
+    least(
+        min(session_date) filter (where patient_rank = 2),
+        case when count(*) filter (where patient_rank = 1) > 1 then max(session_date) filter (where patient_rank = 1) end
+    ) as second_date
+from stg_sessions
+where patient_rank <= 2
+    and (networks is null or list_contains(networks, network))
+group by patient_key;
+
+-- Psychologists with their practice commune located (docs/indicators.md, psychologists per 10,000).
+create or replace view stg_psychologists as
+with psychologists_src as (select * from psychologists)
+select
+    y.psychologist_id,
+    y.network,
+    y.practice_commune,
+    c.name_fr as commune_name,
+    c.arrondissement,
+    coalesce(c.is_south, false) as is_south,
+    c.nis is not null as is_in_province,
+    y.conventioned_on,
+    y.ended_on,
+    y.publics
+from psychologists_src as y
+left join stg_communes as c on c.nis = y.practice_commune;
+
+-- Network activities (meetings, intervisions, working groups...) with their commune located; an activity
+-- without a commune took place online. partner_ids is the list of the partners represented (distinct, never
+-- an empty or null element, so that `not in` over it is safe).
+create or replace view stg_activities as
+with activities_src as (select * from activities)
+select
+    a.activity_id,
+    a.activity_date,
+    date_trunc('month', a.activity_date)::date as month,
+    a.type,
+    a.commune,
+    c.name_fr as commune_name,
+    c.arrondissement,
+    coalesce(c.is_south, false) as is_south,
+    a.commune is null as is_online,
+    c.nis is not null as is_in_province,
+    a.participants,
+    list_distinct(list_filter(string_split(coalesce(a.partner_ids, ''), '|'), lambda x: trim(x) <> ''))
+        as partner_ids
+from activities_src as a
+left join stg_communes as c on c.nis = a.commune;
 
 -- Clairvisions have no care level, format or setting: when one of those filters is set they are left out.
 create or replace macro f_clairvisions(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings) as table
@@ -208,6 +309,37 @@ from agreements
 where start_on <= date_to
     and (end_on is null or end_on >= date_from)
     and (networks is null or list_contains(networks, network));
+
+-- Registered psychologists: conventioned over a day of the period (conventioned_on <= date_to, ended_on
+-- null or >= date_from: the end date is their last conventioned day). A psychologist of both networks
+-- (RSN+RSK) counts for each. Geography applies to the practice commune.
+create or replace macro f_psychologists(date_from, date_to, networks, arrondissements, communes) as table
+select *
+from stg_psychologists
+where conventioned_on <= date_to
+    and (ended_on is null or ended_on >= date_from)
+    and (networks is null or list_has_any(networks, string_split(network, '+')))
+    and (arrondissements is null or list_contains(arrondissements, arrondissement))
+    and (communes is null or list_contains(communes, practice_commune));
+
+-- Active psychologists (docs/indicators.md, Activity): at least one session or clairvision in the period,
+-- wherever it took place (no geography: supply is read by practice commune), under the other filters.
+create or replace macro f_active_psychologists(date_from, date_to, networks, care_levels, formats, settings) as table
+select psychologist_id
+from f_sessions(date_from, date_to, networks, null, null, care_levels, formats, settings)
+union
+select psychologist_id
+from f_clairvisions(date_from, date_to, networks, null, null, care_levels, formats, settings);
+
+-- Network activities of the period. They carry no network, care level, format or setting, so those filters
+-- do not apply; geography applies to where they took place, so an online activity (no commune) is kept
+-- only when no arrondissement or commune is chosen.
+create or replace macro f_activities(date_from, date_to, arrondissements, communes) as table
+select *
+from stg_activities
+where activity_date between date_from and date_to
+    and (arrondissements is null or list_contains(arrondissements, arrondissement))
+    and (communes is null or list_contains(communes, commune));
 
 -- The yearly administrative fee is due once per patient, network and calendar year, at the patient's
 -- first individual session of that year: one row per fee whose due date falls inside the period, with

@@ -10,7 +10,8 @@ import pytest
 from psynam import ROOT, db
 from psynam.filters import Filters
 from psynam.metrics import headline as _headline, runner
-from tests.queries.expected import BUDGET_2024, YEAR_2024, YEAR_2024_RSN
+from tests.queries.expected import (BUDGET_2024, UNIVERSALISM_2024, UNIVERSALISM_2024_RSN, YEAR_2024,
+                                   YEAR_2024_RSN)
 
 def headline(con, filters):
     return _headline(runner(con), filters)
@@ -27,6 +28,23 @@ def test_year_2024_all_networks(tiny_con):
 def test_year_2024_rsn(tiny_con):
     figures = headline(tiny_con, Filters(date(2024, 1, 1), date(2024, 12, 31), networks=["RSN"]))
     assert {k: figures[k] for k in YEAR_2024_RSN} == YEAR_2024_RSN
+
+
+def test_universalism_keys_2024(tiny_con):
+    figures = headline(tiny_con, Y2024)
+    assert {k: figures[k] for k in UNIVERSALISM_2024} == UNIVERSALISM_2024
+    assert figures["bim_patients_pct"] == round(100 * figures["bim_patients"] / figures["patients"], 2)
+
+
+def test_universalism_keys_with_no_second_session_or_activity(tiny_con):
+    # RSK in September 2024: PD only (new, one session, no second ever) -> no median; ACT2 is online
+    figures = headline(tiny_con, Filters(date(2024, 9, 1), date(2024, 9, 30), networks=["RSK"]))
+    assert (figures["new_patients"], figures["single_session_patients"]) == (1, 1)
+    assert figures["median_days_first_to_second"] is None
+    assert (figures["network_activities"], figures["activity_participants"]) == (1, 5)
+    assert figures["bim_patients"] == 0 and figures["bim_patients_pct"] == 0.0
+    # PSY3 (S07, RSK) / 495 832 x 10 000
+    assert figures["active_psychologists_per_10000"] == 0.02
 
 
 def test_budget_lines(tiny_con):
@@ -85,6 +103,9 @@ def test_empty_period_gives_zeros_and_nulls(tiny_con):
     figures = headline(tiny_con, Filters(date(2022, 1, 1), date(2022, 1, 31)))
     assert figures["sessions"] == 0 and figures["patients"] == 0
     assert figures["south_sessions_pct"] is None and figures["elderly_patients_pct"] is None
+    assert figures["bim_patients_pct"] is None and figures["median_days_first_to_second"] is None
+    assert (figures["new_patients"], figures["network_activities"], figures["activity_participants"]) == (0, 0, 0)
+    assert figures["active_psychologists_per_10000"] == 0.0
     assert figures["budget"] == []
 
 
@@ -104,8 +125,11 @@ def test_metrics_command_prints_exactly_the_contract_keys(tiny_db):
         "sessions", "individual_sessions", "group_sessions", "patients", "active_psychologists",
         "registered_partners", "active_partners", "partners_outside_care_pct", "south_sessions_pct",
         "south_population_pct", "elderly_patients", "elderly_patients_pct", "early_childhood_sessions",
-        "budget"]
+        "bim_patients", "bim_patients_pct", "new_patients", "single_session_patients",
+        "median_days_first_to_second", "active_psychologists_per_10000", "network_activities",
+        "activity_participants", "budget"]
     assert {k: figures[k] for k in YEAR_2024_RSN} == YEAR_2024_RSN
+    assert {k: figures[k] for k in UNIVERSALISM_2024_RSN} == UNIVERSALISM_2024_RSN
     assert all(isinstance(figures[k], int) for k in ("sessions", "patients", "registered_partners"))
 
 

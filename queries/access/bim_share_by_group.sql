@@ -1,0 +1,102 @@
+-- Purpose: financial access (docs/indicators.md, Financial access and pathways): patients with the
+--   preferential tariff (BIM) and their share of patients, and sessions per patient by BIM status, for the
+--   whole selection and by network, zone and arrondissement of residence, and age band. A patient is BIM
+--   when their first individual session of the period under the filters (by date, then session id) is at
+--   the preferential tariff (unknown counts as not); they are grouped by that session's network, by where
+--   they lived then (patient_commune) and by their age then.
+-- Grain: one row per breakdown x group, every group always returned (zeros when empty):
+--   'all' (group 'all'); 'network' (each network of ref_networks); 'zone' (north, south, hors_province =
+--   residence outside the 38 communes, unknown = no residence given); 'arrondissement' (the three of
+--   ref_communes); 'age_band' (ref_age_bands).
+-- Parameters: $date_from, $date_to (date, closed range); $networks, $arrondissements, $communes (NIS),
+--   $care_levels, $formats, $settings (varchar[] or NULL = all): the shared filters, geography on where
+--   the session took place (as on the overview); the breakdown by zone and arrondissement is by residence.
+-- Output (privacy role in brackets): breakdown, group_key [dimension]; group_label (French name from the
+--   reference data where it has one; null for 'all' and zones) [label]; sort_order [internal];
+--   patients, bim_patients [count]; bim_patients_pct (0-100) [share of bim_patients in patients];
+--   individual_sessions, bim_sessions, other_sessions (individual sessions in the period of all, BIM,
+--   non-BIM patients) [count]; sessions_per_patient [rate of individual_sessions / patients];
+--   sessions_per_bim_patient [rate of bim_sessions / bim_patients]; sessions_per_other_patient [rate of
+--   other_sessions / (patients - bim_patients)].
+with patients_first as (
+    select first_network, first_commune, first_age, first_bim, individual_sessions
+    from f_patients_first($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+),
+
+located as (
+    select
+        p.first_network,
+        p.first_bim,
+        p.individual_sessions,
+        c.arrondissement,
+        case
+            when c.nis is not null and c.is_south then 'south'
+            when c.nis is not null then 'north'
+            when p.first_commune is null then 'unknown'
+            else 'hors_province'
+        end as zone,
+        b.band
+    from patients_first as p
+    left join stg_communes as c on c.nis = p.first_commune
+    left join ref_age_bands as b
+        on p.first_age >= b.min_age and (b.max_age is null or p.first_age <= b.max_age)
+),
+
+memberships as (
+    select 'all' as breakdown, 'all' as group_key, first_bim, individual_sessions from located
+    union all
+    select 'network', first_network, first_bim, individual_sessions from located
+    union all
+    select 'zone', zone, first_bim, individual_sessions from located
+    union all
+    select 'arrondissement', arrondissement, first_bim, individual_sessions from located
+    where arrondissement is not null
+    union all
+    select 'age_band', band, first_bim, individual_sessions from located
+    where band is not null
+),
+
+groups as (
+    select 'all' as breakdown, 'all' as group_key, null::varchar as group_label, 0 as sort_order
+    union all
+    select 'network', network, label_fr, 10 + row_number() over (order by network desc) from ref_networks
+    union all
+    select 'zone', zone, null, sort_order
+    from (values ('north', 21), ('south', 22), ('hors_province', 23), ('unknown', 24)) as z(zone, sort_order)
+    union all
+    select 'arrondissement', arrondissement, arrondissement, 30 + row_number() over (order by arrondissement)
+    from (select distinct arrondissement from stg_communes)
+    union all
+    select 'age_band', band, label_fr, 40 + row_number() over (order by min_age) from ref_age_bands
+),
+
+figures as (
+    select
+        breakdown,
+        group_key,
+        count(*) as patients,
+        count(*) filter (where first_bim) as bim_patients,
+        sum(individual_sessions) as individual_sessions,
+        coalesce(sum(individual_sessions) filter (where first_bim), 0) as bim_sessions
+    from memberships
+    group by all
+)
+
+select
+    g.breakdown,
+    g.group_key,
+    g.group_label,
+    g.sort_order,
+    coalesce(f.patients, 0) as patients,
+    coalesce(f.bim_patients, 0) as bim_patients,
+    100.0 * f.bim_patients / nullif(f.patients, 0) as bim_patients_pct,
+    coalesce(f.individual_sessions, 0)::bigint as individual_sessions,
+    coalesce(f.bim_sessions, 0)::bigint as bim_sessions,
+    coalesce(f.individual_sessions - f.bim_sessions, 0)::bigint as other_sessions,
+    1.0 * f.individual_sessions / nullif(f.patients, 0) as sessions_per_patient,
+    1.0 * f.bim_sessions / nullif(f.bim_patients, 0) as sessions_per_bim_patient,
+    1.0 * (f.individual_sessions - f.bim_sessions) / nullif(f.patients - f.bim_patients, 0)
+        as sessions_per_other_patient
+from groups as g
+left join figures as f using (breakdown, group_key)
+order by g.sort_order, g.group_key

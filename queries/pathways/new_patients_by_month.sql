@@ -1,0 +1,46 @@
+-- Purpose: new and returning patients month by month (docs/indicators.md, Financial access and pathways),
+--   each month read as a period of its own (the first and last months clipped to the period): a patient
+--   seen in the month under the filters is new when their first individual session ever (whole database,
+--   in the selected networks) falls in it, returning when it falls before. Each patient is placed by their
+--   first individual session of the month: its network and care level (both codings are given, so the
+--   page can sum by 2021 level across the 1 April 2024 switch).
+-- Grain: one row per month x network x care level code with at least one patient.
+-- Parameters: $date_from, $date_to (date, closed range); $networks, $arrondissements, $communes (NIS),
+--   $care_levels, $formats, $settings (varchar[] or NULL = all): the shared filters.
+-- Output (privacy role in brackets): month (date, first day), network, care_level (code), level_2021
+--   [dimension; level_2021 groups care_level]; patients [total of new_patients and returning_patients];
+--   new_patients, returning_patients [count].
+with sessions_in as (
+    select month, patient_key, seq, network, care_level, level_2021
+    from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+    where format = 'individuel'
+),
+
+patient_months as (
+    select
+        month,
+        patient_key,
+        arg_min(network, seq) as network,
+        arg_min(care_level, seq) as care_level,
+        arg_min(level_2021, seq) as level_2021
+    from sessions_in
+    group by all
+),
+
+starts as (
+    select patient_key, first_date
+    from f_patient_starts($networks)
+)
+
+select
+    m.month,
+    m.network,
+    m.care_level,
+    m.level_2021,
+    count(*) as patients,
+    count(*) filter (where s.first_date >= greatest(m.month, $date_from::date)) as new_patients,
+    count(*) filter (where s.first_date < greatest(m.month, $date_from::date)) as returning_patients
+from patient_months as m
+join starts as s using (patient_key)
+group by all
+order by m.month, m.network desc, m.care_level

@@ -1,0 +1,185 @@
+-- Purpose: care pathways (docs/indicators.md, Financial access and pathways): new and returning patients,
+--   patients with a single session, the wait from first to second session ("hidden wait") and sessions
+--   per course, for the whole selection and by network and care level (both codings).
+--   - patients: patients with an individual session in the period under the filters, grouped by their
+--     first individual session of the period (its network, care level code and 2021 level);
+--   - new: their first individual session ever (whole database, in the selected networks) falls in the
+--     period; returning: it falls before; new + returning = patients;
+--   - single-session: exactly one individual session in the period under the filters;
+--   - days first -> second: over the new patients with a second individual session ever in the selected
+--     networks (at any date, under no other filter), the days between the two: median (the mean of the
+--     two middle values for an even count) and how many waited more than wait_short / wait_long days
+--     (data/reference/pathways.csv);
+--   - courses: a course is a patient's run of individual sessions in one network with no gap of more than
+--     course_gap days (stg_sessions.course_no); the courses counted are those whose first session lies
+--     in the period under the filters, grouped by that session, with all their sessions (at any date); a
+--     course is closed when the data's last session date is more than course_gap days after its last
+--     session (an open course may still grow).
+-- Grain: one row per breakdown x group, every group always returned (zeros when empty): 'all' (group
+--   'all'), 'network' (ref_networks), 'care_level' (each code of ref_care_levels, 2021 and 2024),
+--   'level_2021' (premiere_ligne, specialise: the 2024 codes at their mapped 2021 level).
+-- Parameters: $date_from, $date_to (date, closed range); $networks, $arrondissements, $communes (NIS),
+--   $care_levels, $formats, $settings (varchar[] or NULL = all): the shared filters.
+-- Output (privacy role in brackets): breakdown, group_key [dimension]; group_label (ref_networks /
+--   ref_care_levels label; null otherwise) [label]; sort_order [internal];
+--   patients, new_patients, returning_patients, single_session_patients [count; patients is the total of
+--   new_patients and returning_patients]; new_patients_pct, single_session_patients_pct (0-100)
+--   [share of new_patients / single_session_patients in patients];
+--   new_with_second_session [count: new patients with a second session]; median_days_first_to_second
+--   (days) [rate of new_with_second_session: a median of few people discloses their waits];
+--   wait_short_days, wait_long_days (the thresholds, days) [value]; over_short_wait, over_long_wait
+--   [count]; over_short_wait_pct, over_long_wait_pct (0-100) [share of over_*_wait in
+--   new_with_second_session];
+--   courses, single_session_courses, closed_courses [count of courses, i.e. of patients' care runs];
+--   course_sessions, closed_course_sessions [count of sessions]; sessions_per_course [rate of
+--   course_sessions / courses]; sessions_per_closed_course [rate of closed_course_sessions /
+--   closed_courses].
+with thresholds as (
+    select
+        max(days) filter (where parameter = 'wait_short') as wait_short_days,
+        max(days) filter (where parameter = 'wait_long') as wait_long_days,
+        max(days) filter (where parameter = 'course_gap') as course_gap_days
+    from ref_pathways
+),
+
+patients_first as (
+    select patient_key, first_network, first_care_level, first_level_2021, individual_sessions
+    from f_patients_first($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+),
+
+starts as (
+    select patient_key, first_date, second_date
+    from f_patient_starts($networks)
+),
+
+patients as (
+    select
+        p.first_network,
+        p.first_care_level,
+        p.first_level_2021,
+        p.individual_sessions,
+        s.first_date >= $date_from as is_new,
+        case when s.first_date >= $date_from then s.second_date - s.first_date end as days_to_second
+    from patients_first as p
+    join starts as s using (patient_key)
+),
+
+patient_memberships as (
+    select 'all' as breakdown, 'all' as group_key, * from patients
+    union all
+    select 'network', first_network, * from patients
+    union all
+    select 'care_level', first_care_level, * from patients
+    union all
+    select 'level_2021', first_level_2021, * from patients
+),
+
+patient_figures as (
+    select
+        m.breakdown,
+        m.group_key,
+        count(*) as patients,
+        count(*) filter (where m.is_new) as new_patients,
+        count(*) filter (where m.individual_sessions = 1) as single_session_patients,
+        count(m.days_to_second) as new_with_second_session,
+        median(m.days_to_second) as median_days_first_to_second,
+        count(*) filter (where m.days_to_second > t.wait_short_days) as over_short_wait,
+        count(*) filter (where m.days_to_second > t.wait_long_days) as over_long_wait
+    from patient_memberships as m, thresholds as t
+    group by all
+),
+
+course_starts as (
+    select network, patient_key, course_no, care_level, level_2021
+    from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+    where format = 'individuel' and course_start
+),
+
+-- Every individual session from the period's start on, by course; joined to the courses begun in the period.
+course_sizes as (
+    select network, patient_key, course_no, count(*) as sessions, max(session_date) as last_date
+    from stg_sessions
+    where patient_rank is not null
+        and session_date >= $date_from
+        and ($networks is null or list_contains($networks, network))
+    group by all
+),
+
+courses as (
+    select
+        c.network,
+        c.care_level,
+        c.level_2021,
+        z.sessions,
+        (select max(session_date) from stg_sessions) - z.last_date > t.course_gap_days as is_closed
+    from course_starts as c
+    join course_sizes as z using (network, patient_key, course_no)
+    cross join thresholds as t
+),
+
+course_memberships as (
+    select 'all' as breakdown, 'all' as group_key, * from courses
+    union all
+    select 'network', network, * from courses
+    union all
+    select 'care_level', care_level, * from courses
+    union all
+    select 'level_2021', level_2021, * from courses
+),
+
+course_figures as (
+    select
+        breakdown,
+        group_key,
+        count(*) as courses,
+        sum(sessions) as course_sessions,
+        count(*) filter (where sessions = 1) as single_session_courses,
+        count(*) filter (where is_closed) as closed_courses,
+        coalesce(sum(sessions) filter (where is_closed), 0) as closed_course_sessions
+    from course_memberships
+    group by all
+),
+
+groups as (
+    select 'all' as breakdown, 'all' as group_key, null::varchar as group_label, 0 as sort_order
+    union all
+    select 'network', network, label_fr, 10 + row_number() over (order by network desc) from ref_networks
+    union all
+    select 'care_level', code, label_fr, 20 + row_number() over (order by convention, valid_from, code)
+    from ref_care_levels
+    union all
+    select 'level_2021', level_2021, null, 30 + row_number() over (order by level_2021)
+    from (select distinct level_2021 from ref_care_levels)
+)
+
+select
+    g.breakdown,
+    g.group_key,
+    g.group_label,
+    g.sort_order,
+    coalesce(p.patients, 0) as patients,
+    coalesce(p.new_patients, 0) as new_patients,
+    coalesce(p.patients - p.new_patients, 0) as returning_patients,
+    100.0 * p.new_patients / nullif(p.patients, 0) as new_patients_pct,
+    coalesce(p.single_session_patients, 0) as single_session_patients,
+    100.0 * p.single_session_patients / nullif(p.patients, 0) as single_session_patients_pct,
+    coalesce(p.new_with_second_session, 0) as new_with_second_session,
+    p.median_days_first_to_second,
+    t.wait_short_days,
+    t.wait_long_days,
+    coalesce(p.over_short_wait, 0) as over_short_wait,
+    100.0 * p.over_short_wait / nullif(p.new_with_second_session, 0) as over_short_wait_pct,
+    coalesce(p.over_long_wait, 0) as over_long_wait,
+    100.0 * p.over_long_wait / nullif(p.new_with_second_session, 0) as over_long_wait_pct,
+    coalesce(c.courses, 0) as courses,
+    coalesce(c.course_sessions, 0)::bigint as course_sessions,
+    1.0 * c.course_sessions / nullif(c.courses, 0) as sessions_per_course,
+    coalesce(c.single_session_courses, 0) as single_session_courses,
+    coalesce(c.closed_courses, 0) as closed_courses,
+    coalesce(c.closed_course_sessions, 0)::bigint as closed_course_sessions,
+    1.0 * c.closed_course_sessions / nullif(c.closed_courses, 0) as sessions_per_closed_course
+from groups as g
+cross join thresholds as t
+left join patient_figures as p using (breakdown, group_key)
+left join course_figures as c using (breakdown, group_key)
+order by g.sort_order, g.group_key
