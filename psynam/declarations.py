@@ -51,7 +51,7 @@ from psynam.export import Column
 ROLES = ("dimension", "group", "parent", "label", "count", "total", "rate", "share", "organisations", "amount",
          "population", "value", "internal")
 COUNTED = ("count", "total")               # what the small-count rule protects
-KINDS = ("text", "int", "decimal", "index", "pct", "eur", "date", "month", "year", "bool")
+KINDS = ("text", "int", "decimal", "index", "pct", "eur", "date", "month", "year", "bool", "change", "points")
 REST = "__rest_of_{}"                      # the virtual count a share's rest is protected as
 
 

@@ -41,7 +41,8 @@ class Column:
         kind = kind or self.kind
         if self.decimals is not None:
             return self.decimals
-        return {"int": 0, "year": 0, "pct": 1, "decimal": 1, "index": 2, "eur": 2}.get(kind, 2)
+        return {"int": 0, "year": 0, "pct": 1, "decimal": 1, "index": 2, "eur": 2, "change": 1,
+                "points": 1}.get(kind, 2)
 
 
 def safe_text(value: str) -> str:
@@ -64,6 +65,8 @@ def _csv_cell(value, column: Column, kind: str) -> str:
         return value.strftime("%m/%Y") if kind == "month" else value.strftime("%d/%m/%Y")
     if kind in ("int", "year"):
         return str(int(round(float(value))))
+    if kind in ("change", "points"):  # a signed change: relative (%) or in points
+        return f"{float(value):+.{column.places(kind)}f}".replace(".", ",")
     if isinstance(value, (float, Decimal)) or kind in ("decimal", "index", "pct", "eur"):
         return f"{float(value):.{column.places(kind)}f}".replace(".", ",")
     return str(value)
@@ -92,6 +95,8 @@ def xlsx_format(kind: str, places: int) -> str | None:
         "index": f"0{decimals}",
         "pct": f"0{decimals} %",
         "eur": f'#,##0{decimals} "€"',
+        "change": f"+0{decimals} %;-0{decimals} %;0{decimals} %",
+        "points": f'+0{decimals} "pt";-0{decimals} "pt";0{decimals} "pt"',
         "date": "dd/mm/yyyy",
         "month": "mm/yyyy",
     }.get(kind)
@@ -137,7 +142,7 @@ def to_xlsx(sheets: list[tuple[str, privacy.Published, list[Column]]], notes: li
                     sheet.write_string(i + 1, j, "oui" if value else "non")
                 else:
                     number = round(float(value), col.places(kind)) if kind != "text" else float(value)
-                    if kind == "pct":
+                    if kind in ("pct", "change"):
                         number = number / 100.0  # a fraction under a percent format
                     sheet.write_number(i + 1, j, number, number_format(kind, col.places(kind)))
         sheet.freeze_panes(1, 0)

@@ -81,4 +81,8 @@ def value(value, kind: str = "text", decimals: int | None = None) -> str:
         return month(value)
     if kind == "year":
         return str(int(value))
+    if kind == "change":
+        return f"{signed(float(value), 1 if decimals is None else decimals)}{NBSP}%"
+    if kind == "points":
+        return f"{signed(float(value), 1 if decimals is None else decimals)}{NBSP}pt"
     return str(value)

@@ -16,6 +16,7 @@ from psynam import formatting as fmt, labels, ui
 from psynam.filters import Filters
 from psynam.labels.report import TEXT as T
 from psynam.report import Report, build
+from psynam.report.render import compared
 
 SLIDE_PARAM = "diapo"
 AUTO_PARAM = "auto"
@@ -76,17 +77,14 @@ def _go(index: int) -> None:
 
 def _kpi_slide(report: Report) -> None:
     st.header(T["key_figures"])
-    figures = report.key_figures
+    figures = report.key_figures.rows()
     for row in (figures[:4], figures[4:]):
         cols = st.columns(len(row))
         for col, k in zip(cols, row):
-            delta = k.previous_change if k.previous_change not in (fmt.MISSING, T["masked"]) else None
-            col.metric(k.label, k.now, delta=delta, border=True)
-    st.caption(T["compared"].format(prev=_period(report.previous), year=_period(report.year_before)))
-
-
-def _period(filters: Filters) -> str:
-    return T["period"].format(date_from=fmt.day(filters.date_from), date_to=fmt.day(filters.date_to))
+            delta = k.get("c0_change")
+            col.metric(k["label"], k["now"], delta=delta if delta not in (fmt.MISSING, T["masked"]) else None,
+                       border=True)
+    st.caption(compared(report))
 
 
 def _chart_slide(chart, section_title: str, index: int) -> None:

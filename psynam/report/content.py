@@ -14,19 +14,24 @@ from typing import Callable
 import plotly.graph_objects as go
 import polars as pl
 
-from psynam import budget, formatting as fmt, labels, metrics, privacy, reference
+from psynam import budget, formatting as fmt, labels, metrics, privacy, reference, views
+from psynam.charts import priorities as priority_charts
 from psynam.export import Column
 from psynam.filters import Filters
 from psynam.labels.report import TEXT as T
 from psynam.privacy import Published, Spec
 from psynam.report import charts, findings
+from psynam.report.model import ReportChart, Section, keep
+from psynam.views.overview import Overview
+from psynam.views.priorities import Priorities, column
 
 ACTIVITY = ("date_from", "date_to", "networks", "care_levels", "formats", "settings")
 PARTNERS = ("date_from", "date_to", "networks", "arrondissements", "communes")
 
 
 @dataclass(frozen=True)
-class ReportChart:
+class LegacyChart:
+    """A chart of a section not yet read from its view (published here with its own Spec)."""
     key: str
     title: str
     definition: str
@@ -40,39 +45,47 @@ class ReportChart:
 
 
 @dataclass(frozen=True)
-class Section:
-    key: str
-    title: str
-    findings: tuple[str, ...]
-    charts: tuple[ReportChart, ...]
+class KeyFigures:
+    """The key figures table: one row per indicator, the period then each comparison period with its
+    change; numbers stay numbers (a hidden one is its mark), each row with its kind."""
 
+    table: Published
+    columns: list[Column]
 
-@dataclass(frozen=True)
-class KeyFigure:
-    label: str
-    now: str
-    previous: str
-    previous_change: str
-    year_before: str
-    year_change: str
+    def rows(self) -> list[dict]:
+        """Each row as text (the HTML table, the slides)."""
+        out = []
+        for i in range(self.table.frame.height):
+            row = {}
+            for c in self.columns:
+                kind = self.table.frame[c.kind_from][i] if c.kind_from else c.kind
+                row[c.name] = fmt.value(self.table.cell(c.name, i), kind, c.decimals)
+            out.append(row)
+        return out
+
+    def text(self, label: str, column: str = "now") -> str:
+        return next(r[column] for r in self.rows() if r["label"] == label)
 
 
 @dataclass(frozen=True)
 class Report:
     filters: Filters
-    previous: Filters
-    year_before: Filters
+    comparisons: tuple[tuple[str, Filters], ...]   # (label key, period)
     threshold: int
     data_date: date | None
     generated: datetime
     filters_text: str
-    key_figures: tuple[KeyFigure, ...]
+    key_figures: KeyFigures
     sections: tuple[Section, ...]
     notes: tuple[tuple[str, str], ...] = field(default=())
 
     @property
-    def charts(self) -> list[ReportChart]:
+    def charts(self) -> list:
         return [c for s in self.sections for c in s.charts]
+
+    @property
+    def previous(self) -> Filters:
+        return self.comparisons[0][1]
 
 
 def year_before(filters: Filters) -> Filters:
@@ -86,75 +99,75 @@ def suppression_text(threshold: int) -> str:
 
 
 def describe(filters: Filters) -> str:
-    period = T["period"].format(date_from=fmt.day(filters.date_from), date_to=fmt.day(filters.date_to))
-    networks = ", ".join(labels.NETWORKS.get(n, n) for n in filters.networks) or T["all_networks"]
-    return f"{period} · {T['network']} : {networks}"
+    """The report's filters in words (the period and the network: the report is a public output)."""
+    return views.describe(filters.public())
 
 
 # ---- key figures -------------------------------------------------------------------------------------
 
-def _count_text(value, threshold: int) -> str:
-    return privacy.figure(value, threshold) or fmt.integer(value)
+# (result of the Overview view, column) of each key figure, in the table's order
+KEY_FIGURES = (("activity", "sessions"), ("activity", "patients"), ("activity", "active_psychologists"),
+               ("partners", "registered_partners"), ("activity", "early_childhood_sessions"),
+               ("activity", "south_sessions_pct"), ("activity", "elderly_patients_pct"), ("budget", "usage_pct"))
 
 
-def _relative(now, before, threshold: int, counted: bool) -> str:
-    if now is None or before is None or (counted and privacy.change_hidden(now, before, threshold)):
-        return T["masked"] if now is not None and before is not None else fmt.MISSING
-    if float(before) == 0:
-        return fmt.MISSING
-    return fmt.signed(100.0 * (float(now) - float(before)) / float(before)) + fmt.NBSP + "%"
+def _number(value):
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _points(now, before) -> str:
-    if now is None or before is None:
-        return fmt.MISSING
-    return T["points"].format(value=fmt.signed(float(now) - float(before)))
+def key_figures(source: views.Source, filters: Filters, comparisons, threshold: int) -> KeyFigures:
+    """The Overview's cards for the period and each comparison period, as the cards publish them: a hidden
+    figure is its mark, a change is shown only between two published figures (relative for counts, in
+    points for percentages)."""
+    periods = [filters] + [f for _, f in comparisons]
+    overviews = [Overview(source, f, threshold) for f in periods]
+    rows, marks = [], {}
+    columns = [Column("label", T["indicator"]), Column("now", T["now"], kind_from="kind")]
+    for j, (key, f) in enumerate(comparisons):
+        period = T["period_short"].format(date_from=fmt.day(f.date_from), date_to=fmt.day(f.date_to))
+        columns += [Column(f"c{j}", f"{T[key]} ({period})", kind_from="kind"),
+                    Column(f"c{j}_change", T[f"{key}_change"], kind_from="change_kind")]
+    for i, (attr, name) in enumerate(KEY_FIGURES):
+        results = [getattr(o, attr) for o in overviews]
+        cells = [r.published().cell(name, 0) if not r.is_empty else None for r in results]
+        decl = results[0].decl.column(name)
+        kind = "pct" if decl.kind == "pct" else "int"
+        row = {"label": decl.label, "kind": kind, "change_kind": "points" if kind == "pct" else "change",
+               "now": _number(cells[0])}
+        for j in range(len(comparisons)):
+            now, before = _number(cells[0]), _number(cells[j + 1])
+            row[f"c{j}"] = before
+            if now is None or before is None or (kind != "pct" and float(before) == 0):
+                change = None
+            else:
+                change = float(now) - float(before) if kind == "pct" else 100.0 * (float(now) - float(before)) / float(before)
+            row[f"c{j}_change"] = change
+            for col, cell in ((f"c{j}", cells[j + 1]),):
+                if isinstance(cell, str):
+                    marks.setdefault(col, {})[i] = cell
+            if isinstance(cells[0], str) or isinstance(cells[j + 1], str):
+                marks.setdefault(f"c{j}_change", {})[i] = privacy.SECONDARY
+        if isinstance(cells[0], str):
+            marks.setdefault("now", {})[i] = cells[0]
+        rows.append(row)
+    schema = {"label": pl.String, "kind": pl.String, "change_kind": pl.String, "now": pl.Float64}
+    for j in range(len(comparisons)):
+        schema |= {f"c{j}": pl.Float64, f"c{j}_change": pl.Float64}
+    frame = pl.DataFrame(rows, schema=schema)
+    table = Published(frame, {c: [m.get(i) for i in range(frame.height)] for c, m in marks.items()})
+    return KeyFigures(table, columns)
 
 
-def _pct_or_mask(value, hidden: bool) -> str:
-    return T["masked"] if hidden else fmt.percent(value)
-
-
-def key_figures(run, periods: list[Filters], threshold: int) -> tuple[KeyFigure, ...]:
-    acts = [metrics.activity(run, f) for f in periods]
-    parts = [metrics.partners(run, f) for f in periods]
-    usage = [metrics.budget_usage_to_date(run, f)[1] for f in periods]
-    rows = []
-    for key, source, counted in (("sessions", acts, True), ("patients", acts, True),
-                                 ("active_psychologists", acts, True), ("registered_partners", parts, False),
-                                 ("early_childhood_sessions", acts, True)):
-        v = [s[key] for s in source]
-        text = [(_count_text(x, threshold) if counted else fmt.integer(x)) for x in v]
-        rows.append(KeyFigure(labels.indicator(key), text[0], text[1], _relative(v[0], v[1], threshold, counted),
-                              text[2], _relative(v[0], v[2], threshold, counted)))
-    for key, (part, whole) in (("south_sessions_pct", ("south_sessions", "province_sessions")),
-                               ("elderly_patients_pct", ("elderly_patients", "patients"))):
-        hidden = [privacy.share_hidden(a[part], a[whole], threshold) for a in acts]
-        v = [a[key] for a in acts]
-        rows.append(KeyFigure(labels.indicator(key), _pct_or_mask(v[0], hidden[0]), _pct_or_mask(v[1], hidden[1]),
-                              T["masked"] if hidden[0] or hidden[1] else _points(v[0], v[1]),
-                              _pct_or_mask(v[2], hidden[2]),
-                              T["masked"] if hidden[0] or hidden[2] else _points(v[0], v[2])))
-    rows.append(KeyFigure(labels.indicator("budget_usage_pct"), fmt.percent(usage[0]), fmt.percent(usage[1]),
-                          _points(usage[0], usage[1]), fmt.percent(usage[2]), _points(usage[0], usage[2])))
-    return tuple(rows)
-
-
-KEY_COLUMNS = [Column("label", T["indicator"]), Column("now", T["now"]), Column("previous", T["previous"]),
-               Column("previous_change", T["previous_change"]), Column("year_before", T["year_before"]),
-               Column("year_change", T["year_change"])]
-
-
-def key_table(report: Report) -> Published:
-    rows = [{c.name: fmt.plain(getattr(k, c.name)) for c in KEY_COLUMNS} for k in report.key_figures]
-    return Published(pl.DataFrame(rows, schema={c.name: pl.String for c in KEY_COLUMNS}), {})
+def comparison_periods(filters: Filters) -> tuple[tuple[str, Filters], ...]:
+    """The previous period and the same period a year before — one column when they are the same period
+    (a calendar year's previous period is the year before)."""
+    previous, last_year = filters.previous(), year_before(filters)
+    if (previous.date_from, previous.date_to) == (last_year.date_from, last_year.date_to):
+        return (("year_before", last_year),)
+    return (("previous", previous), ("year_before", last_year))
 
 
 # ---- sections ----------------------------------------------------------------------------------------
-
-def _keep(*sentences) -> tuple[str, ...]:
-    return tuple(s for s in sentences if s)
-
 
 def partners_section(run, filters: Filters, previous: Filters, threshold: int) -> Section:
     now, before = metrics.partners(run, filters), metrics.partners(run, previous)
@@ -165,11 +178,11 @@ def partners_section(run, filters: Filters, previous: Filters, threshold: int) -
                Column("active_partners", T["active"], "int"),
                Column("registered_pct", labels.indicator("partners_outside_care_pct"), "pct")]
     published = privacy.suppress(groups.select([c.name for c in columns]), Spec(), threshold)  # organisations
-    sentences = _keep(findings.partners_count(now["registered_partners"], now["active_partners"]),
+    sentences = keep(findings.partners_count(now["registered_partners"], now["active_partners"]),
                       findings.partners_change(now["registered_partners"], before["registered_partners"]),
                       findings.partners_new(now["new_partners"], now["ended_partners"]),
                       findings.partners_outside_care(now["partners_outside_care_pct"]))
-    chart = ReportChart("report_partners", T["chart_partners"], labels.definition("registered_partners") + " "
+    chart = LegacyChart("report_partners", T["chart_partners"], labels.definition("registered_partners") + " "
                         + labels.definition("active_partners"), charts.partners_by_care, published, columns,
                         sentences[:2] + sentences[3:4])
     return Section("partners", T["section_partners"], sentences, (chart,))
@@ -209,10 +222,10 @@ def south_section(run, filters: Filters, previous: Filters, threshold: int, mile
         return None if hidden else row["south_sessions_pct"]
 
     population = now["south_population_pct"]
-    reach_findings = _keep(findings.lowest_reach(_areas(published), province_reach))
-    share_findings = _keep(findings.south_share(share(now), population),
+    reach_findings = keep(findings.lowest_reach(_areas(published), province_reach))
+    share_findings = keep(findings.south_share(share(now), population),
                            findings.south_trend(share(now), share(before), population))
-    reach_chart = ReportChart(
+    reach_chart = LegacyChart(
         "report_south_reach", T["chart_reach"], labels.definition("reach_per_1000"),
         lambda f: charts.reach_by_area(f, province_reach), published, columns, reach_findings)
     monthly = run("south/south_share_by_month", **filters.params(*ACTIVITY))
@@ -227,44 +240,34 @@ def south_section(run, filters: Filters, previous: Filters, threshold: int, mile
         monthly.select([c.name for c in share_columns])
         .with_columns(north_sessions=pl.col("province_sessions") - pl.col("south_sessions")), share_spec, threshold)
     period = (filters.date_from, filters.date_to)
-    share_chart = ReportChart(
+    share_chart = LegacyChart(
         "report_south_share", T["chart_south_share"], labels.definition("south_sessions_pct"),
         lambda f: charts.south_share_by_month(f, milestones, population, period), share_published,
         share_columns, share_findings)
     return Section("south", T["section_south"], reach_findings + share_findings, (reach_chart, share_chart))
 
 
-def _share(row: dict | None, part: str, whole: str, threshold: int):
-    if row is None or privacy.share_hidden(row[part], row[whole], threshold):
-        return None
-    return row[f"{part}_pct"]
-
-
-def priority_section(run, filters: Filters, previous: Filters, threshold: int, priority: str, key: str) -> Section:
-    kpis = {r["priority"]: r for r in run("priorities/priority_kpis", **filters.params()).iter_rows(named=True)}
-    kpis_before = {r["priority"]: r for r in run("priorities/priority_kpis", **previous.params()).iter_rows(named=True)}
-    row, row_before = kpis.get(priority), kpis_before.get(priority)
-    reach = run("priorities/reach_by_arrondissement", **filters.params())
-    arr = (reach.filter((pl.col("priority") == priority) & (pl.col("level") == "arrondissement"))
-           .with_columns(is_south=pl.col("zone") == "sud").rename({"population_age": "population"}).sort("area"))
-    columns = [Column("area", T["arrondissement"]), Column("population", T["population"], "int"),
-               Column("patients", T["patients"], "int"), Column("reach_per_1000", T["reach"], "decimal")]
-    published = privacy.suppress(arr.select([c.name for c in columns] + ["is_south"]), REACH_SPEC, threshold)
-    total_reach = None
-    if row and not privacy.is_small(row["resident_patients"], threshold):
-        total_reach = row["reach_per_1000"]
-    sentences = _keep(
-        findings.priority_share(key, row["priority_patients"] if row else None,
-                                _share(row, "priority_patients", "patients", threshold),
-                                row["population_pct"] if row else None),
-        findings.priority_reach(total_reach, _areas(published)),
-        findings.priority_sessions(row["priority_sessions"] if row else None,
-                                   _share(row, "priority_sessions", "sessions", threshold),
-                                   row_before["priority_sessions"] if row_before else None))
-    title = T[f"chart_{key}"]
-    chart = ReportChart(f"report_{key}_reach", title, labels.definition(
-        "elderly_patients" if key == "elderly" else "early_childhood_sessions"),
-        lambda f: charts.reach_by_area(f, total_reach, title=T["reach"], decimals=2), published, columns, sentences)
+def priority_section(source: views.Source, filters: Filters, comparison: Filters, threshold: int,
+                     priority: str, key: str) -> Section:
+    """One priority (elderly, early childhood): its share of patients against its share of population, its
+    reach and lowest arrondissement, its sessions — from the Priorities view, published as the page
+    publishes them — and the reach chart (hidden arrondissements drawn as marks, never as 0)."""
+    view = Priorities(source, filters, threshold, comparison)
+    kpis = view.kpis.published()
+    col = lambda name: column(priority, name)  # noqa: E731
+    shown = lambda name: kpis.frame[name][0] if kpis.frame.height else None  # noqa: E731  (None: hidden)
+    rows = view.arrondissements(priority).published()
+    areas = [{"name": n, "reach_per_1000": r} for n, r in zip(rows.frame["area"], rows.frame[col("reach_per_1000")])]
+    before = view.before.kpis.published()
+    sentences = keep(
+        findings.priority_share(key, shown(col("patients")), shown(col("patients_pct")), shown(col("population_pct")),
+                                hidden=kpis.frame.height > 0 and kpis.hidden(col("patients"), 0)),
+        findings.priority_reach(shown(col("reach_per_1000")), areas),
+        findings.priority_sessions(shown(col("sessions")), shown(col("sessions_pct")),
+                                   before.frame[col("sessions")][0] if before.frame.height else None))
+    reach = view.reach_of(priority)
+    chart = ReportChart(f"report_{key}_reach", reach, lambda table: priority_charts.reach_by_area(table, priority=priority),
+                        sentences, subset=priority)
     return Section(key, T[f"section_{key}"], sentences, (chart,))
 
 
@@ -283,10 +286,10 @@ def budget_section(run, filters: Filters, data_date: date | None) -> Section:
     published = privacy.suppress(table, Spec(dimensions=("network",)))  # euros: no small counts
     sentences: list[str] = []
     for r in table.iter_rows(named=True):
-        sentences += _keep(findings.budget_usage(r["network"], r["usage_pct"], day),
+        sentences += keep(findings.budget_usage(r["network"], r["usage_pct"], day),
                            findings.budget_projection(r["network"], r["linear_eur"], r["envelope_eur"],
                                                       budget.flag(r["linear_pct"])))
-    chart = ReportChart("report_budget", T["chart_budget"], labels.definition("budget_usage") + " "
+    chart = LegacyChart("report_budget", T["chart_budget"], labels.definition("budget_usage") + " "
                         + labels.definition("budget_usage_pct"), charts.budget_projection, published, columns,
                         tuple(sentences))
     return Section("budget", T["section_budget"], tuple(sentences), (chart,))
@@ -295,26 +298,28 @@ def budget_section(run, filters: Filters, data_date: date | None) -> Section:
 def build(run, filters: Filters, *, threshold: int | None = None, data_date: date | None = None,
           generated: datetime | None = None) -> Report:
     """The whole report for a period and network (the other filters are left out: a report for the
-    committee is about the programme, and fewer cuts keep fewer small counts)."""
+    committee is a public output, which honours the period and the network only — Filters.public)."""
     threshold = privacy.threshold_or_default(threshold)
-    filters = Filters(filters.date_from, filters.date_to, networks=filters.networks)
-    previous, last_year = filters.previous(), year_before(filters)
+    filters = filters.public()
+    source = views.Source(run)
+    comparisons = comparison_periods(filters)
+    previous = comparisons[0][1]
     if data_date is None:
-        data_date = run("filters/data_bounds").row(0, named=True)["last_date"]
+        data_date = source.frame("filters/data_bounds").row(0, named=True)["last_date"]
     milestones = reference.frame("ref_milestones")
     sections = (
         partners_section(run, filters, previous, threshold),
         south_section(run, filters, previous, threshold, milestones),
-        priority_section(run, filters, previous, threshold, "aines", "elderly"),
-        priority_section(run, filters, previous, threshold, "petite_enfance", "early"),
+        priority_section(source, filters, previous, threshold, "aines", "elderly"),
+        priority_section(source, filters, previous, threshold, "petite_enfance", "early"),
         budget_section(run, filters, data_date),
     )
-    filters_text = describe(filters)
+    filters_text = views.describe(filters)
     notes = (
         (T["filters"], filters_text),
         (T["data_date"], fmt.day(data_date)),
         (T["suppression"], suppression_text(threshold)),
         (T["sources"], T["sources_text"]),
     )
-    return Report(filters, previous, last_year, threshold, data_date, generated or datetime.now(), filters_text,
-                  key_figures(run, [filters, previous, last_year], threshold), sections, notes)
+    return Report(filters, comparisons, threshold, data_date, generated or datetime.now(), filters_text,
+                  key_figures(source, filters, comparisons, threshold), sections, notes)

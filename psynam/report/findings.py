@@ -94,12 +94,15 @@ def south_trend(share, before, population_share) -> str | None:
     return _plain(T[key].format(change=T["points"].format(value=fmt.signed(change)), before=fmt.percent(before)))
 
 
-def priority_share(key: str, patients, share, population_share) -> str | None:
-    """key: 'elderly' or 'early'. patients is the count the share rests on."""
-    if patients is None or privacy.is_small(patients):
-        return T[f"f_{key}_share_masked"] if patients else None
-    if share is None or population_share is None:
+def priority_share(key: str, patients, share, population_share, *, hidden: bool = False) -> str | None:
+    """key: 'elderly' or 'early'. patients is the published count the share rests on (None when hidden,
+    `hidden` then true); a hidden share is said as such, never as a number."""
+    if hidden or (patients is not None and privacy.is_small(patients)):
+        return T[f"f_{key}_share_masked"]
+    if not patients or population_share is None:
         return None
+    if share is None:
+        return _plain(T[f"f_{key}_share_hidden"].format(share=T["hidden_share"], population=fmt.percent(population_share)))
     return _plain(T[f"f_{key}_share"].format(share=fmt.percent(share), population=fmt.percent(population_share)))
 
 

@@ -15,7 +15,7 @@ from plotly.offline import get_plotlyjs
 
 from psynam import export, formatting as fmt
 from psynam.labels.report import TEXT as T
-from psynam.report.content import KEY_COLUMNS, Report, key_table
+from psynam.report.content import Report
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 
@@ -58,7 +58,7 @@ def _e(text) -> str:
 
 def _stamp(report: Report) -> str:
     lines = [f'<p class="stamp"><b>{_e(label)} :</b> {_e(text)}</p>' for label, text in report.notes]
-    lines.append(f'<p class="stamp">{_e(T["compared"].format(prev=_period(report.previous), year=_period(report.year_before)))}</p>')
+    lines.append(f'<p class="stamp">{_e(compared(report))}</p>')
     lines.append(f'<p class="stamp">{_e(T["generated"].format(date=report.generated.strftime("%d/%m/%Y %H:%M")))}</p>')
     return "\n".join(lines)
 
@@ -67,10 +67,16 @@ def _period(filters) -> str:
     return T["period"].format(date_from=fmt.day(filters.date_from), date_to=fmt.day(filters.date_to))
 
 
+def compared(report: Report) -> str:
+    """The comparison periods in words."""
+    return " ".join(T[f"compared_{key}"].format(period=_period(f)) for key, f in report.comparisons)
+
+
 def _key_table(report: Report) -> str:
-    head = "".join(f"<th>{_e(c.header)}</th>" for c in KEY_COLUMNS)
-    rows = "".join("<tr>" + "".join(f"<td>{_e(getattr(k, c.name))}</td>" for c in KEY_COLUMNS) + "</tr>"
-                   for k in report.key_figures)
+    columns = report.key_figures.columns
+    head = "".join(f"<th>{_e(c.header)}</th>" for c in columns)
+    rows = "".join("<tr>" + "".join(f"<td>{_e(fmt.plain(row[c.name]))}</td>" for c in columns) + "</tr>"
+                   for row in report.key_figures.rows())
     return f'<table class="kpi"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
@@ -138,7 +144,7 @@ def to_pdf(report: Report) -> bytes:
 
 
 def to_xlsx(report: Report) -> bytes:
-    sheets = [(T["key_figures"], key_table(report), KEY_COLUMNS)]
+    sheets = [(T["key_figures"], report.key_figures.table, report.key_figures.columns)]
     sheets += [(c.title, c.published, c.columns) for c in report.charts]
     notes = list(report.notes)
     notes += [(c.title, c.definition) for c in report.charts]

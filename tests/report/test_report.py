@@ -66,7 +66,17 @@ def test_workbook_has_a_sheet_per_chart_and_definitions(files, expected):
     assert book.sheetnames[0] == "Chiffres clés" and book.sheetnames[-1] == "Définitions"
     assert len(book.sheetnames) == 1 + 6 + 1  # key figures, six charts, definitions
     key = {row[0].value: row[1].value for row in book["Chiffres clés"].iter_rows(min_row=2)}
-    assert key["Séances"] == str(expected["sessions"]) and key["Psychologues actifs"] == "< 5"
+    assert key["Séances"] == expected["sessions"] and key["Psychologues actifs"] == "< 5"
+    # numbers are stored as numbers, under real Belgian-displayed format codes
+    cells = {row[0].value: row[1] for row in book["Chiffres clés"].iter_rows(min_row=2)}
+    assert cells["Séances"].data_type == "n" and cells["Séances"].number_format == "#,##0"
+    budget = cells["Budget plafonné consommé"]
+    assert budget.number_format == "0.0 %" and budget.value == 0.44  # 44,0 % as the card shows it, a fraction
+    headers = [c.value for c in book["Chiffres clés"][1]]
+    assert headers[0] == "Indicateur" and "Un an plus tôt (01/01/2023–31/12/2023)" in headers
+    assert len(set(headers)) == len(headers)  # no two comparison columns alike
+    for name in book.sheetnames:
+        assert not name.endswith(("-", " ")) and len(name) <= 31
     notes = {row[0].value: row[1].value for row in book["Définitions"].iter_rows()}
     assert "Statbel" in notes["Sources"] and "< 5" in notes["Petits effectifs"]
     for name in book.sheetnames[1:-1]:
@@ -89,7 +99,7 @@ def test_report_follows_the_suppression_rule(tiny_db):
                 if col in ("patients", "province_sessions", "south_sessions", "north_sessions"):
                     assert not (isinstance(value, int) and 0 < value < 5)
     # 4 sessions in the north beside 5 in the south: the south's share would give the 4 back
-    assert dict((k.label, k.now) for k in report.key_figures)["Part du sud dans les séances"] == "masqué"
+    assert report.key_figures.text("Part du sud dans les séances") == "masqué"
     every = " ".join(" ".join(s.findings) for s in report.sections)
     assert "55,6" not in every
 
