@@ -6,6 +6,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from streamlit import dataframe_util
+
 from psynam import ROOT
 from tests.fixtures.budget import budget_db  # noqa: F401  (pytest fixture)
 from tests.pages.conftest import download, read_csv
@@ -24,6 +26,12 @@ def open_budget(at, start: date, end: date, networks=()):
 
 def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+def shown(table):
+    """A table as the screen shows it: the formatted cells (`110,67 €`, `< 5`) psynam.blocks.table sends
+    beside the values it keeps for sorting."""
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(table.proto.arrow_data.styler.display_values)
 
 
 def test_budget_page_renders_the_2024_figures(app, downloads):
@@ -75,7 +83,7 @@ def test_cost_download_hides_small_counts_and_their_costs(app, downloads):
     assert (rsn["Séances"], rsn["Patients"], rsn["Dépensé"]) == ("< 5", "< 5", "332,00")
     assert rsn["Coût par patient"] == "masqué" and rsn["Coût par séance"] == "masqué"
     # on the coordinator's screen, the table keeps the exact figures
-    table = at.dataframe[-1].value
+    table = shown(at.dataframe[-1])
     assert "110,67\u00a0€" in table["Coût par patient"].to_list()
 
 
