@@ -26,7 +26,9 @@ if view.empty_message:
     st.stop()
 st.markdown(f"**{view.uncapped_rule}**")
 
-if not view.year_to_date.is_empty:
+if view.year_message:
+    st.info(view.year_message)
+else:
     blocks.cards(view.year_to_date, None, ("spent_eur", "envelope_eur", "usage_pct", "linear_pct", "seasonal_pct"),
                  help={"seasonal_pct": view.seasonal_note})
 for flag, sentence in view.flag_warnings:
@@ -38,14 +40,14 @@ if view.partial_note:
     st.caption(view.partial_note)
 blocks.table("budget_envelope_table", view.envelope_lines, with_downloads=False)
 
-milestones = reference.frame("ref_milestones")
-blocks.chart("budget_cumulative", view.cumulative,
-             lambda table: charts.cumulative_spend(table, view.capped_totals.published(), milestones, view.year))
-
-blocks.chart("budget_projection", view.projections, charts.projection_usage)
-if view.seasonal_note and not view.projections.is_empty:
-    st.caption(view.seasonal_note)
-blocks.table("budget_projection_table", view.projections, with_downloads=False)
+if not view.year_message:
+    milestones = reference.frame("ref_milestones")
+    blocks.chart("budget_cumulative", view.cumulative,
+                 lambda table: charts.cumulative_spend(table, view.capped_totals.published(), milestones, view.year))
+    blocks.chart("budget_projection", view.projections, charts.projection_usage)
+    if view.seasonal_note:
+        st.caption(view.seasonal_note)
+blocks.table("budget_projection_table", view.projections, with_downloads=bool(view.year_message))
 
 blocks.chart("budget_admin_fee", view.admin_fee, charts.admin_fee_by_year, subset="admin")
 

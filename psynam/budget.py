@@ -40,6 +40,8 @@ def counted_label(year: int, start: date | None, end: date | None, days: int) ->
         return T["no_day_counted"]
     if days == days_in_year(year):
         return T["whole_year"]
+    if start == end:
+        return start.strftime("%d/%m")
     return T["counted_span"].format(start=start.strftime("%d/%m"), end=end.strftime("%d/%m"))
 
 

@@ -45,7 +45,9 @@ TEXT: dict[str, str] = {
     "kind_seasonal": "saisonnière",
     "no_seasonal": "Projection saisonnière indisponible : il faut une année précédente complète (des dépenses "
                    "chacun de ses douze mois).",
-    "no_year_data": "Pas encore de dépenses pour cette année.",
+    "no_capped_year": "Aucune ligne plafonnée en {year} (pas d'enveloppe dans la table des budgets pour les réseaux "
+                      "choisis) : ni consommation ni projection par rapport à une enveloppe ; le tableau des "
+                      "projections montre le dépensé à date.",
     "after_data": "Les données s'arrêtent au {last}, avant le début de la période : aucune dépense n'est encore "
                   "connue pour cette période. Choisissez une période qui commence au plus tard le {last}.",
     # --- years counted in part (glossary: budget_partial_year)

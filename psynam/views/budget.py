@@ -65,6 +65,13 @@ class Budget(View):
             return TEXT["after_data"].format(last=fmt.day(self.last_date)) if self.last_date else labels.MESSAGES["no_data"]
         return None
 
+    @cached_property
+    def year_message(self) -> str | None:
+        """Why the to-date year has no cards, cumulative spend or projection chart (no capped line), or None."""
+        if self.to_date is None or not self.year_to_date.is_empty:
+            return None
+        return TEXT["no_capped_year"].format(year=self.year)
+
     # ---- the period's lines --------------------------------------------------------------------------
     @cached_property
     def lines(self) -> Result:
@@ -194,8 +201,10 @@ class Budget(View):
 
     @cached_property
     def cumulative(self) -> Result:
-        """The capped spend of the to-date year, cumulated month by month, against the capped envelope."""
-        frame = budget.cumulative(self.year_lines.frame, self.monthly.frame, self.to_date or self.filters.date_to)
+        """The capped spend of the to-date year, cumulated month by month, against the capped envelope (no
+        row when the year has no capped line)."""
+        lines = self.year_lines.frame if not self.year_to_date.is_empty else self.year_lines.frame.clear()
+        frame = budget.cumulative(lines, self.monthly.frame, self.to_date or self.filters.date_to)
         return self.derived("budget/cumulative", frame).titled(
             TEXT["cumulative_title"].format(year=self.year or ""),
             " ".join([labels.definition("budget_cumulative")] + [

@@ -51,17 +51,21 @@ class Rules(View):
         return self.year if self.year in self.years else self.years[-1]
 
     # ---- the year shown --------------------------------------------------------------------------------
+    @property
+    def _shown(self) -> pl.Expr:
+        return pl.col("year") == self.selected_year if self.selected_year is not None else pl.lit(False)
+
     @cached_property
     def year_status(self) -> Result:
         """The shown year's lines (export subset `by_year`)."""
-        return self.status.where(pl.col("year") == self.selected_year).titled(
+        return self.status.where(self._shown).titled(
             TEXT["counts_title"].format(year=self.selected_year),
             " ".join([labels.definition("patients_at_ceiling"), labels.definition("patients_over_ceiling")]))
 
     @cached_property
     def year_distribution(self) -> Result:
         """The shown year's distribution (export subset `by_year`)."""
-        return self.distribution.where(pl.col("year") == self.selected_year).titled(
+        return self.distribution.where(self._shown).titled(
             TEXT["histogram_title"].format(year=self.selected_year),
             labels.definition("sessions_per_patient_distribution"))
 

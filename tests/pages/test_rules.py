@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from psynam import ROOT
 from tests.fixtures.budget import budget_db  # noqa: F401  (pytest fixture)
 from tests.pages.conftest import download, read_csv
-from tests.pages.test_budget import shown
+from tests.pages.test_budget import chart_texts, shown
 
 PAGE = "pages/rules.py"
 
@@ -100,3 +100,9 @@ def test_empty_period_gives_a_message(app):
 def test_tiny_fixture_renders(app):
     at = open_rules(app, date(2024, 1, 1), date(2024, 12, 31))
     assert metrics(at)["Patients au-delà du plafond"] == "0"
+
+
+def test_public_mode_marks_hidden_bars(budget_app):
+    at = open_rules(budget_app, date(2024, 1, 1), date(2024, 12, 31))
+    at.toggle(key="public").set_value(True).run()
+    assert "< 5" in chart_texts(at, "rules_counts")  # the bars vanished here before: now each says it is hidden
