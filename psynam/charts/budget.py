@@ -86,9 +86,12 @@ def envelope_vs_spent(table) -> go.Figure:
                 continue
             cats = [_wrap(frame["category_label"][i]) for i in rows]
             spent = _values(frame, "spent_eur", rows)
+            if name not in legend_done:  # a grey swatch: the bars' own colour is their network's
+                fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", name=f"{T['spent']} — {name.lower()}",
+                                     legendgroup=name, marker=_swatch(capped)), row=1, col=1)
             fig.add_trace(go.Bar(
                 x=spent, y=cats, orientation="h",
-                name=f"{T['spent']} — {name.lower()}", legendgroup=name, showlegend=name not in legend_done,
+                name=f"{T['spent']} — {name.lower()}", legendgroup=name, showlegend=False,
                 marker={"color": _color(network), "opacity": 1.0 if capped else 0.45,
                         "pattern": {"shape": "" if capped else "/", "fgcolor": "white" if capped else _color(network)}},
                 text=None if capped else [T["uncapped"].lower() if v is not None else None for v in spent],
@@ -96,7 +99,7 @@ def envelope_vs_spent(table) -> go.Figure:
                 hovertemplate=f"%{{y}}<br>{T['spent']} : {EUR_HOVER}<br>{name}<extra>{network}</extra>",
             ), row=1, col=col)
             legend_done.add(name)
-            mark_bars(fig, cats, [spent_marks[i] for i in rows], horizontal=True, row=1, col=col)
+            _mark_hbars(fig, cats, [spent_marks[i] for i in rows], row=1, col=col)
         rows = _rows(frame, part & (pl.col("capped_label") == T["capped"]) & pl.col("envelope_eur").is_not_null(),
                      "category_label")
         if rows:
@@ -121,12 +124,18 @@ def envelope_vs_spent(table) -> go.Figure:
                                    f"{T['usage_pro_rata']} : %{{customdata}}<extra>{network}</extra>")), row=1, col=col)
                 legend_done.add("pro_rata")
     base_layout(fig, height=170 + 56 * len(categories))
-    fig.update_yaxes(categoryorder="array", categoryarray=[_wrap(c) for c in categories])
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[_wrap(c) for c in categories])
     fig.update_xaxes(title=T["amount_axis"], tickformat=",.0f", rangemode="tozero", showgrid=True, gridcolor="#e9ecef")
     # room on the right of each panel for the usage written beside the envelope tick
     for axis, network in zip(fig.select_xaxes(), networks):
         axis.range = [0, 1.22 * _panel_max(frame, year, network)]
     return _above_titles(fig.update_layout(barmode="overlay"))
+
+
+def _swatch(capped: bool) -> dict:
+    colour = PALETTE["muted"]
+    return {"color": colour, "opacity": 1.0 if capped else 0.45,
+            "pattern": {"shape": "" if capped else "/", "fgcolor": "white" if capped else colour}}
 
 
 def _panel_max(frame: pl.DataFrame, year: int, network: str) -> float:
@@ -217,10 +226,10 @@ def projection_usage(table) -> go.Figure:
             marker={"color": color}, text=[fmt.percent(v, 0) if v is not None else None for v in values],
             textposition="outside", cliponaxis=False, customdata=[frame[flag_column][i] for i in rows],
             hovertemplate=f"%{{y}}<br>{name} : %{{x:,.1f}} %<br>%{{customdata}}<extra></extra>"))
-        mark_bars(fig, lines, marks, horizontal=True, offsetgroup=column)
+        _mark_hbars(fig, lines, marks, offsetgroup=column)
     fig.add_vrect(x0=LOW_USAGE_PCT, x1=HIGH_USAGE_PCT, fillcolor=PALETTE["south"], opacity=0.08, line_width=0)
     for value in (LOW_USAGE_PCT, HIGH_USAGE_PCT):
-        fig.add_vline(x=value, line={"color": PALETTE["accent"], "dash": "dash", "width": 1.5},
+        fig.add_vline(x=value, line={"color": PALETTE["accent"], "dash": "dash", "width": 1.5}, layer="below",
                       annotation_text=fmt.percent(value, 0), annotation_position="top")
     base_layout(fig, height=150 + 50 * len(rows))
     highest = max([v for values in drawn for v in values if v is not None] + [HIGH_USAGE_PCT])
@@ -253,7 +262,8 @@ def admin_fee_by_year(table) -> go.Figure:
         spent = _values(frame, "spent_eur", rows)
         fig.add_trace(go.Bar(
             x=x, y=spent, name=_network_name(network), marker={"color": _color(network)}, offsetgroup=network,
-            text=[fmt.euros(v) if v is not None else None for v in spent], textposition="outside", cliponaxis=False,
+            text=[fmt.euros(v) if v is not None else None for v in spent], textposition="auto", cliponaxis=False,
+            insidetextanchor="start", legendrank=1,
             hovertemplate=f"%{{x}}<br>{T['spent']} : %{{y:,.2f}} €<extra>{network}</extra>"))
         mark_bars(fig, x, [marks[i] for i in rows], offsetgroup=network)
         with_envelope = [i for i in rows if frame["envelope_eur"][i] is not None]
@@ -261,13 +271,14 @@ def admin_fee_by_year(table) -> go.Figure:
             fig.add_trace(go.Bar(
                 x=[names[frame["year"][i]] for i in with_envelope], y=_values(frame, "envelope_eur", with_envelope),
                 offsetgroup=network, name=T["envelope"], legendgroup="envelope", showlegend=network == networks[0],
+                legendrank=10,
                 marker={"color": "rgba(0,0,0,0)", "line": {"color": "#212529", "width": 2}},
                 hovertemplate=f"%{{x}}<br>{T['envelope']} : %{{y:,.2f}} €<extra>{network}</extra>"))
         partial = [i for i in with_envelope if _partial(frame, frame["year"][i])]
         if partial:
             fig.add_trace(go.Scatter(
                 x=[names[frame["year"][i]] for i in partial], y=_values(frame, "envelope_pro_rata_eur", partial),
-                mode="markers", offsetgroup=network, name=T["envelope_pro_rata"], legendgroup="pro_rata",
+                mode="markers", offsetgroup=network, name=T["envelope_pro_rata"], legendgroup="pro_rata", legendrank=11,
                 showlegend=not any(t.legendgroup == "pro_rata" for t in fig.data),
                 marker={"symbol": "line-ew", "size": 30, "line": {"width": 4, "color": PRO_RATA_COLOUR}},
                 customdata=[fmt.percent(frame["usage_pro_rata_pct"][i]) for i in partial],
@@ -300,6 +311,14 @@ def cost_by_category(table) -> go.Figure:
                 marker={"color": _color(network)}, legendgroup=network, showlegend=col == 1,
                 hovertemplate=f"%{{x}}<br>{label} : %{{y:,.2f}} €<extra>{network}</extra>"), row=1, col=col)
             mark_bars(fig, cats, marks, row=1, col=col, offsetgroup=network)
+            # no patient to count (groups, clairvisions): "s. o.", muted and upright, not a hidden cell's mark
+            absent = [cats[k] for k, i in enumerate(rows) if frame[column][i] is None and not marks[k]]
+            if absent:
+                fig.add_trace(go.Scatter(
+                    x=absent, y=[0] * len(absent), mode="text", text=[T["not_applicable"]] * len(absent),
+                    textposition="top center", showlegend=False, offsetgroup=network, cliponaxis=False,
+                    textfont={"color": PALETTE["muted"], "size": 12}, hovertext=T["no_patient"],
+                    hovertemplate="%{hovertext}<extra></extra>"), row=1, col=col)
     base_layout(fig, height=430)
     fig.update_layout(barmode="group", scattermode="group")
     fig.update_xaxes(tickangle=0)
@@ -335,7 +354,7 @@ def ceiling_counts(table) -> go.Figure:
             text=[fmt.integer(v) if v is not None else None for v in values], textposition="outside",
             cliponaxis=False,
             hovertemplate=f"%{{y}}<br>{name} : %{{x:,.0f}}<br>{T['patients_checked']} : %{{customdata}}<extra></extra>"))
-        mark_bars(fig, lines, [table.mark(column, i) for i in rows], horizontal=True, offsetgroup=column)
+        _mark_hbars(fig, lines, [table.mark(column, i) for i in rows], offsetgroup=column)
     base_layout(fig, height=150 + 64 * frame.height)
     highest = max([v for c in ("patients_at_ceiling", "patients_over_ceiling") for v in _values(frame, c, rows)
                    if v is not None] + [1])
@@ -387,11 +406,35 @@ def sessions_histogram(table) -> go.Figure:
         part = data.filter(pl.col("panel") == panel["panel"])
         upper = max(part["sessions"].max(), panel["max_sessions"] or 0) + 1
         fig.update_xaxes(range=[0.5, upper + 0.5], dtick=1 if upper <= 12 else 2 if upper <= 25 else 5, row=row, col=col)
-    base_layout(fig, height=max(340, 320 * rows))
+    base_layout(fig, height=max(360, 330 * rows))
+    if any("<br>" in (a.text or "") for a in fig.layout.annotations):
+        _room_for_titles(fig, 0.09)
     fig.update_layout(barmode="stack", colorway=SEQUENCE)
     fig.update_xaxes(title=T["sessions_per_patient"])
     fig.update_yaxes(title=T["patients"], tickformat=",.0f")
     return _above_titles(fig)
+
+
+# core candidate: psynam.charts.mark_bars(horizontal=True, offsetgroup=...) draws its marks at the group's
+# centre, because a scatter trace is offset along y under `scattermode="group"` only with orientation "h";
+# this sets it, so each hidden bar's mark sits at its own bar's place.
+def _mark_hbars(fig: go.Figure, positions: list, marks: list[str | None], **where) -> None:
+    before = len(fig.data)
+    mark_bars(fig, positions, marks, horizontal=True, **where)
+    for trace in fig.data[before:]:
+        trace.orientation = "h"
+
+
+# core candidate: room above the top row of subplots for titles of two lines (psynam.charts.files leaves
+# one line, so a wrapped title ran under the legend): the top row's plots end lower, their titles follow.
+def _room_for_titles(fig: go.Figure, fraction: float) -> None:
+    top = max(axis.domain[1] for axis in fig.select_yaxes())
+    for axis in fig.select_yaxes():
+        if axis.domain[1] == top:
+            axis.domain = [axis.domain[0], top - fraction]
+    for annotation in fig.layout.annotations:
+        if annotation.yref == "paper" and annotation.y == top:
+            annotation.y = top - fraction
 
 
 # core candidate: marks for narrow or stacked bars (psynam.charts.mark_bars writes them level, where

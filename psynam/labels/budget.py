@@ -75,6 +75,8 @@ TEXT: dict[str, str] = {
     "patients": "Patients",
     "cost_per_session": "Coût par séance",
     "cost_per_patient": "Coût par patient",
+    "not_applicable": "s. o.",
+    "no_patient": "Sans objet : les groupes et les clairvisions n'identifient pas de patient.",
     "amount_axis": "Montant (€)",
     "pct_axis": "% de l'enveloppe",
     # --- rules page

@@ -196,9 +196,12 @@ def test_cost_chart_marks_a_hidden_cost_and_draws_no_bar_for_it(source):
     category = "Consultations<br>individuelles"
     for bar in bars:
         assert dict(zip(bar.x, bar.y))[category] is None
-    marks = [t for t in fig.data if t.type == "scatter" and t.mode == "text"]
-    assert marks and all("masqué" in t.text for t in marks)
+    marks = [t for t in fig.data if t.type == "scatter" and t.mode == "text" and "s. o." not in t.text]
+    assert marks and all(set(t.text) == {"masqué"} for t in marks)
     assert any(category in t.x for t in marks)
+    # groups and clairvisions have no patient: "s. o." where their cost per patient would be, not a mark
+    absent = [t for t in fig.data if t.type == "scatter" and "s. o." in (t.text or ())]
+    assert {x for t in absent for x in t.x} == {"Clairvisions", "Séances de<br>groupe"}
 
 
 def test_every_budget_chart_draws_an_empty_table():
