@@ -93,7 +93,7 @@ def envelope_vs_spent(table) -> go.Figure:
                 x=spent, y=cats, orientation="h",
                 name=f"{T['spent']} — {name.lower()}", legendgroup=name, showlegend=False,
                 marker={"color": _color(network), "opacity": 1.0 if capped else 0.45,
-                        "pattern": {"shape": "" if capped else "/", "fgcolor": "white" if capped else _color(network)}},
+                        "pattern": {"shape": "" if capped else "/", "fillmode": "overlay", "fgcolor": "white"}},
                 text=None if capped else [T["uncapped"].lower() if v is not None else None for v in spent],
                 textposition="outside", cliponaxis=False,
                 hovertemplate=f"%{{y}}<br>{T['spent']} : {EUR_HOVER}<br>{name}<extra>{network}</extra>",
@@ -135,7 +135,7 @@ def envelope_vs_spent(table) -> go.Figure:
 def _swatch(capped: bool) -> dict:
     colour = PALETTE["muted"]
     return {"color": colour, "opacity": 1.0 if capped else 0.45,
-            "pattern": {"shape": "" if capped else "/", "fgcolor": "white" if capped else colour}}
+            "pattern": {"shape": "" if capped else "/", "fillmode": "overlay", "fgcolor": "white"}}
 
 
 def _panel_max(frame: pl.DataFrame, year: int, network: str) -> float:
@@ -349,7 +349,7 @@ def ceiling_counts(table) -> go.Figure:
         values = _values(frame, column, rows)
         fig.add_trace(go.Bar(
             x=values, y=lines, orientation="h", name=name, offsetgroup=column,
-            marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "white", "size": 6}},
+            marker={"color": colour, "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "white", "size": 6}},
             customdata=[fmt.value(c, "int") for c in checked],
             text=[fmt.integer(v) if v is not None else None for v in values], textposition="outside",
             cliponaxis=False,
