@@ -167,3 +167,21 @@ def test_public_mode_hides_small_counts_in_the_cost_table_and_chart(app):
     assert "< 5" in table["Séances"].to_list() and "masqué" in table["Coût par patient"].to_list()
     assert "masqué" in chart_texts(at, "budget_cost")  # the hidden cost is written as its mark
     assert "masqué" not in chart_texts(at, "budget_envelope")  # euros are published as they are
+
+
+@pytest.mark.parametrize("start, end, expected", [
+    # a Sunday without session: to date 17/03, RSN S01 + S02 (166) + PA's fee (60); RSK nothing yet
+    (date(2024, 3, 17), date(2024, 3, 17), {"Dépensé à date": "226\u00a0€"}),
+    # mostly after the data: to date 01/01/2025 (S12), a year without envelope rows
+    (date(2024, 12, 1), date(2026, 11, 30), "Aucune ligne plafonnée en 2025"),
+    # before the year's data: the 2023 envelope (RSN individuel 900 €), nothing spent
+    (date(2023, 1, 1), date(2023, 1, 31), {"Dépensé à date": "0\u00a0€", "Enveloppe plafonnée": "900\u00a0€"}),
+])
+def test_any_period_renders_figures_or_a_french_message(app, start, end, expected):
+    at = open_budget(app, start, end)
+    if isinstance(expected, dict):
+        assert {k: metrics(at)[k] for k in expected} == expected
+    else:
+        assert any(expected in i.value for i in at.info) and not at.metric
+    for element in list(at.info) + list(at.caption):
+        assert "None" not in element.value and "nan" not in element.value
