@@ -1,12 +1,13 @@
 """Plafonds par patient: patients at and over their yearly ceiling, by care level, format, network and age
-group (counts only, never ids), and the distribution of sessions per patient against the ceilings."""
+group (counts only, never ids), and the distribution of sessions per patient against the ceilings.
+Figures: psynam/views/rules.py."""
 
-import polars as pl
 import streamlit as st
 
-from psynam import budget, formatting as fmt, labels, reference, ui
+from psynam import blocks, formatting as fmt, labels, ui
 from psynam.charts import budget as charts
 from psynam.labels.budget import TEXT
+from psynam.views.rules import Rules
 
 filters = st.session_state.get("filters")
 st.title(labels.PAGES["rules"])
@@ -16,34 +17,21 @@ if filters is None:
 st.caption(labels.MESSAGES["period"].format(date_from=fmt.day(filters.date_from), date_to=fmt.day(filters.date_to)))
 st.info(" ".join([TEXT["rules_scope"], TEXT["rules_groups"]]), icon=":material/info:")
 
-distribution = ui.frame("rules/sessions_per_patient", **filters.params("date_from", "date_to", "networks"))
-if distribution.is_empty():
+view = Rules(ui.source(), filters)
+if not view.years:
     st.info(labels.MESSAGES["no_data"])
     st.stop()
 
-years = sorted(distribution["year"].unique().to_list())
-year = st.selectbox(TEXT["rules_year"], years, index=len(years) - 1, key="rules_year", help=TEXT["rules_year_help"])
-shown = distribution.filter(pl.col("year") == year)
-status = budget.ceiling_status(shown)
+year = st.selectbox(TEXT["rules_year"], view.years, index=len(view.years) - 1, key="rules_year",
+                    help=TEXT["rules_year_help"])
+view = view.for_year(year)
 
-cards = st.columns(3)
-ui.kpi(cards[0], "patients_checked", status["patients"].sum(), None, help_extra=labels.definition("ceiling_check"))
-ui.kpi(cards[1], "patients_at_ceiling", status["patients_at_ceiling"].sum(), None)
-ui.kpi(cards[2], "patients_over_ceiling", status["patients_over_ceiling"].sum(), None)
+blocks.cards(view.totals, None, ("patients", "patients_at_ceiling", "patients_over_ceiling"),
+             help={"patients": labels.definition("ceiling_check")})
 
-ui.chart_block("rules_counts", charts.ceiling_counts, status, budget.STATUS_COLUMNS, budget.STATUS_SPEC,
-               title=TEXT["counts_title"].format(year=year), filters=filters,
-               definition=" ".join([labels.definition("patients_at_ceiling"), labels.definition("patients_over_ceiling")]))
-st.dataframe(budget.screen_table(status, budget.STATUS_COLUMNS, budget.STATUS_SPEC, ui.public_mode()),
-             hide_index=True, key="rules_counts_table")
+blocks.chart("rules_counts", view.year_status, charts.ceiling_counts, subset="by_year")
+blocks.table("rules_counts_table", view.year_status, subset="by_year", with_downloads=False)
 
-ui.chart_block("rules_histogram", charts.sessions_histogram, shown, budget.DISTRIBUTION_COLUMNS,
-               budget.DISTRIBUTION_SPEC, title=TEXT["histogram_title"].format(year=year), filters=filters,
-               definition=labels.definition("sessions_per_patient_distribution"))
+blocks.chart("rules_histogram", view.year_distribution, charts.sessions_histogram, subset="by_year")
 
-st.markdown("\n".join(f"- {line}" for line in [
-    labels.definition("ceiling_check"),
-    budget.specialised_rule(reference.frame("ref_ceilings")),
-    budget.level_mapping(reference.frame("ref_care_levels")),
-    TEXT["rules_age"],
-] if line))
+st.markdown("\n".join(f"- {line}" for line in view.notes))

@@ -1,17 +1,19 @@
-"""Budget and ceiling arithmetic that reads better in Python than in SQL: the year-to-date cumulative spend,
-the projected year-end (linear and seasonal) with its flags, the ceiling-check summary, the sentences that
-state the rules from the reference data, and the tables' columns, privacy specs and on-screen form.
+"""Budget and ceiling arithmetic that reads better in Python than in SQL, as pure functions the views call
+(psynam/views/budget.py, psynam/views/rules.py): the days of a year a period counts, the year-to-date
+cumulative spend, the projected year-end (linear and seasonal) with its flags, the ceiling-check summary,
+and the sentences that state the rules from the reference data. Columns, labels and privacy roles of the
+results are declared beside their SQL (queries/budget/*.toml, queries/rules/*.toml).
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, timedelta
 
 import polars as pl
 
-from psynam import formatting as fmt, privacy
-from psynam.export import Column
+from psynam import formatting as fmt
 from psynam.labels import budget as budget_labels
 
 # Projection flags, docs/indicators.md (Budget): "flag below 85 % or above 100 % of envelope".
@@ -21,15 +23,62 @@ HIGH_USAGE_PCT = 100.0
 TOTAL = "total_plafonne"  # the pseudo-category of a network's capped lines summed
 T = budget_labels.TEXT
 
-
 # ---- dates -------------------------------------------------------------------------------------------
 
-def envelope_lines(lines: pl.DataFrame) -> pl.DataFrame:
+def counted_days(year: int, date_from: date, date_to: date, last_date: date | None) -> tuple[date | None, date | None, int]:
+    """The days of `year` a period counts: those of the period, up to the last data date (the days after
+    it hold no data yet). (first day, last day, number of days); (None, None, 0) when none."""
+    start = max(date_from, date(year, 1, 1))
+    end = min([date_to, date(year, 12, 31)] + ([last_date] if last_date else []))
+    days = (end - start).days + 1
+    return (start, end, days) if days > 0 else (None, None, 0)
+
+
+def counted_label(year: int, start: date | None, end: date | None, days: int) -> str:
+    """"année entière", or the days counted ("01/11–31/12"), or "aucun jour de données"."""
+    if not days:
+        return T["no_day_counted"]
+    if days == days_in_year(year):
+        return T["whole_year"]
+    if start == end:
+        return start.strftime("%d/%m")
+    return T["counted_span"].format(start=start.strftime("%d/%m"), end=end.strftime("%d/%m"))
+
+
+def year_label(year: int, date_from: date, date_to: date, last_date: date | None) -> str:
+    """"2025", or "2025 : 01/11–31/12" for a year counted only in part (docs/indicators.md, Budget)."""
+    start, end, days = counted_days(year, date_from, date_to, last_date)
+    if days == days_in_year(year):
+        return str(year)
+    return T["year_counted"].format(year=year, counted=counted_label(year, start, end, days))
+
+
+def envelope_lines(lines: pl.DataFrame, date_from: date, date_to: date, last_date: date | None) -> pl.DataFrame:
     """budget_by_year rows as the page shows them: an uncapped line shows its spending only, and says so
-    in words (a boolean would leave the app as True/False)."""
+    in words (a boolean would leave the app as True/False); each year says which of its days the period
+    counts, and a capped line's envelope comes pro rata of those days beside the full one (a year counted
+    in part is not measured against a whole year's envelope only)."""
+    counted = []
+    for year in sorted(lines["year"].unique().to_list()):
+        start, end, days = counted_days(year, date_from, date_to, last_date)
+        counted.append({"year": year, "counted_label": counted_label(year, start, end, days),
+                        "days_counted": days, "_days_in_year": days_in_year(year)})
+    counted = pl.DataFrame(counted, schema={"year": lines.schema["year"], "counted_label": pl.String,
+                                            "days_counted": pl.Int64, "_days_in_year": pl.Int64})
     capped = pl.col("capped").fill_null(False)
-    return lines.with_columns(envelope_eur=pl.when(capped).then(pl.col("envelope_eur")),
-                              capped_label=pl.when(capped).then(pl.lit(T["capped"])).otherwise(pl.lit(T["uncapped"])))
+    envelope = pl.when(capped).then(pl.col("envelope_eur").cast(pl.Float64))
+    return (_float(lines, "spent_eur", "usage_pct").join(counted, on="year", how="left")
+            .with_columns(envelope_eur=envelope,
+                          capped_label=pl.when(capped).then(pl.lit(T["capped"])).otherwise(pl.lit(T["uncapped"])),
+                          envelope_pro_rata_eur=envelope * pl.col("days_counted") / pl.col("_days_in_year"))
+            .with_columns(usage_pro_rata_pct=pl.when(pl.col("envelope_pro_rata_eur") > 0)
+                          .then(100.0 * pl.col("spent_eur") / pl.col("envelope_pro_rata_eur")))
+            .select(ENVELOPE_LINES))
+
+
+ENVELOPE_LINES = ["year", "counted_label", "network", "category", "category_label", "capped", "capped_label",
+                  "envelope_eur", "spent_eur", "usage_pct", "days_counted", "envelope_pro_rata_eur",
+                  "usage_pro_rata_pct"]
 
 
 def to_date(date_to: date, last_date: date | None) -> date:
@@ -98,6 +147,11 @@ def full_previous_year(monthly: pl.DataFrame, network: str, year: int) -> bool:
     return months.dt.month().n_unique() == 12
 
 
+PROJECTION_TYPES = {"network": pl.String, "category": pl.String, "category_label": pl.String, "capped": pl.Boolean,
+                    "linear_flag": pl.String, "linear_flag_label": pl.String, "seasonal_flag": pl.String,
+                    "seasonal_flag_label": pl.String}
+
+
 def projections(year_lines: pl.DataFrame, monthly: pl.DataFrame, day: date) -> pl.DataFrame:
     """Projected year-end per network and line (each category, and the capped total), from the year's
     lines to `day` (budget_by_year from 1 January to `day`) and the monthly spend of this year and the
@@ -105,8 +159,8 @@ def projections(year_lines: pl.DataFrame, monthly: pl.DataFrame, day: date) -> p
     columns = ["network", "category", "category_label", "capped", "envelope_eur", "spent_eur", "usage_pct",
                "linear_eur", "linear_pct", "linear_flag", "linear_flag_label", "seasonal_eur", "seasonal_pct",
                "seasonal_flag", "seasonal_flag_label"]
-    if year_lines.is_empty():
-        return pl.DataFrame(schema={c: pl.Float64 for c in columns}).select(columns).clear()
+    if year_lines.is_empty():  # typed like a full frame: a filter on `category` must not meet a Float64
+        return pl.DataFrame(schema={c: PROJECTION_TYPES.get(c, pl.Float64) for c in columns})
     lines = _lines_with_total(year_lines)
     monthly = _float(monthly, "spent_eur")
     previous = monthly.filter(pl.col("year") == day.year - 1)
@@ -230,76 +284,35 @@ def ceiling_status(distribution: pl.DataFrame) -> pl.DataFrame:
     ).sort("year", "network", "level_2021", "format", "age_group"))
 
 
-# ---- what each table holds: export columns, privacy, and the on-screen form -----------------------------
-
-def _c(name: str, text_key: str, kind: str = "text") -> Column:
-    return Column(name, T[text_key], kind)
-
-
-# A year is a label, not a quantity: kind "text", so no thousands separator (`2 024`) on screen or in Excel.
-ENVELOPE_COLUMNS = [_c("year", "year"), _c("network", "network"), _c("category_label", "category"),
-                    _c("capped_label", "cap"), _c("envelope_eur", "envelope", "eur"), _c("spent_eur", "spent", "eur"),
-                    _c("usage_pct", "usage", "pct")]
-ENVELOPE_SPEC = privacy.Spec(dimensions=("year", "network", "category_label"))  # euros: no small counts
-
-CUMULATIVE_COLUMNS = [_c("network", "network"), _c("month", "month", "month"), _c("point_date", "point_date", "date"),
-                      _c("spent_eur", "spent_month", "eur"), _c("spent_cum_eur", "spent_cumulative", "eur"),
-                      _c("envelope_eur", "envelope", "eur")]
-CUMULATIVE_SPEC = privacy.Spec(dimensions=("network", "month"))
-
-PROJECTION_COLUMNS = [_c("network", "network"), _c("category_label", "category"), _c("envelope_eur", "envelope", "eur"),
-                      _c("spent_eur", "spent_to_date", "eur"), _c("usage_pct", "usage", "pct"),
-                      _c("linear_eur", "linear", "eur"), _c("linear_pct", "linear_pct", "pct"),
-                      _c("linear_flag_label", "linear_flag"), _c("seasonal_eur", "seasonal", "eur"),
-                      _c("seasonal_pct", "seasonal_pct", "pct"), _c("seasonal_flag_label", "seasonal_flag")]
-PROJECTION_SPEC = privacy.Spec(dimensions=("network", "category_label"))
-
-ADMIN_COLUMNS = [c for c in ENVELOPE_COLUMNS if c.name != "category_label"]
-
-COST_COLUMNS = [_c("network", "network"), _c("category_label", "category"), _c("spent_eur", "spent", "eur"),
-                _c("sessions", "sessions", "int"), _c("patients", "patients", "int"),
-                _c("cost_per_session_eur", "cost_per_session", "eur"), _c("cost_per_patient_eur", "cost_per_patient", "eur")]
-COST_SPEC = privacy.Spec(dimensions=("network", "category_label"), counts=("sessions", "patients"),
-                         rates={"cost_per_session_eur": ("sessions",), "cost_per_patient_eur": ("patients",)})
-
-STATUS_COLUMNS = [_c("network", "network"), _c("level_label", "level"), _c("format_label", "format"),
-                  _c("age_group_label", "age_group"), _c("max_sessions", "ceiling_max", "int"),
-                  _c("average_sessions", "average_convention", "int"), _c("patients", "patients_checked", "int"),
-                  _c("patients_at_ceiling", "at_ceiling", "int"), _c("patients_over_ceiling", "over_ceiling", "int"),
-                  _c("mean_sessions", "mean_sessions", "decimal")]
-STATUS_SPEC = privacy.Spec(dimensions=("network", "level_label", "format_label", "age_group_label"),
-                           counts=("patients", "patients_at_ceiling", "patients_over_ceiling"),
-                           rates={"mean_sessions": ("patients",)})
-
-DISTRIBUTION_COLUMNS = [_c("network", "network"), _c("level_label", "level"), _c("format_label", "format"),
-                        _c("age_group_label", "age_group"), _c("max_sessions", "ceiling_max", "int"),
-                        _c("average_sessions", "average_convention", "int"),
-                        _c("sessions", "sessions_per_patient", "int"), _c("patients", "patients", "int")]
-DISTRIBUTION_SPEC = privacy.Spec(dimensions=("network", "level_label", "format_label", "age_group_label", "sessions"),
-                                 counts=("patients",))
-
-FORMATTERS = {"int": fmt.integer, "decimal": fmt.decimal, "pct": fmt.percent, "eur": lambda v: fmt.euros(v, 2),
-              "date": fmt.day, "month": fmt.month}
+def level_groups(care_levels: pl.DataFrame, year: int, until: date) -> dict[str, str]:
+    """What the check groups under each 2021 level in `year` (counted from 1 January to `until`): the
+    care-level codes in force then (ref_care_levels). A year of 2021 codes only keeps the 2021 level's
+    name ("Première ligne (2021)"); a year with 2024 codes names them ("Première ligne (soutien,
+    communautaire)"; 2024 itself: "Première ligne (codage 2021, soutien, communautaire)")."""
+    start, end = date(year, 1, 1), min(until, date(year, 12, 31))
+    names = dict(zip(care_levels["code"], care_levels["label_fr"]))
+    active = care_levels.filter((pl.col("valid_from") <= end)
+                                & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= start)))
+    groups = {}
+    for level in care_levels["level_2021"].unique(maintain_order=True).to_list():
+        codes = active.filter(pl.col("level_2021") == level).sort("valid_from", maintain_order=True)["code"].to_list()
+        if codes in ([], [level]):
+            groups[level] = names.get(level, level)
+            continue
+        shown = [T["level_code_2021"] if c == level else c for c in codes]
+        groups[level] = T["level_group"].format(level=re.sub(r"\s*\(\d{4}\)$", "", names.get(level, level)),
+                                                codes=", ".join(shown))
+    return groups
 
 
-def _cell(value, kind: str) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return T["yes"] if value else T["no"]
-    if value is None:
-        return ""
-    return FORMATTERS.get(kind, str)(value)
-
-
-def screen_table(data: pl.DataFrame, columns: list[Column], spec: privacy.Spec, public: bool) -> pl.DataFrame:
-    """The table as text in Belgian formats under its French headers, for st.dataframe; in public mode
-    the small counts are hidden as in the downloads."""
-    shown = data.select([c.name for c in columns])
-    if public:
-        published = privacy.suppress(shown, spec)
-        cells = {c.name: [published.cell(c.name, i) for i in range(shown.height)] for c in columns}
-    else:
-        cells = {c.name: shown[c.name].to_list() for c in columns}
-    return pl.DataFrame({c.header: [_cell(v, c.kind) for v in cells[c.name]] for c in columns},
-                        schema={c.header: pl.String for c in columns})
+def with_level_groups(distribution: pl.DataFrame, care_levels: pl.DataFrame, until: date) -> pl.DataFrame:
+    """The distribution with each year's `level_label` saying what its 2021 level groups that year."""
+    if distribution.is_empty():
+        return distribution
+    labels = pl.DataFrame(
+        [{"year": y, "level_2021": level, "_group": text}
+         for y in distribution["year"].unique().to_list() for level, text in level_groups(care_levels, y, until).items()],
+        schema={"year": distribution.schema["year"], "level_2021": pl.String, "_group": pl.String})
+    return (distribution.join(labels, on=["year", "level_2021"], how="left")
+            .with_columns(level_label=pl.coalesce("_group", "level_label")).drop("_group")
+            .select(distribution.columns))

@@ -45,8 +45,26 @@ TEXT: dict[str, str] = {
     "kind_seasonal": "saisonnière",
     "no_seasonal": "Projection saisonnière indisponible : il faut une année précédente complète (des dépenses "
                    "chacun de ses douze mois).",
-    "no_year_data": "Pas encore de dépenses pour cette année.",
+    "no_capped_year": "Aucune ligne plafonnée en {year} (pas d'enveloppe dans la table des budgets pour les réseaux "
+                      "choisis) : ni consommation ni projection par rapport à une enveloppe ; le tableau des "
+                      "projections montre le dépensé à date.",
+    "after_data": "Les données s'arrêtent au {last}, avant le début de la période : aucune dépense n'est encore "
+                  "connue pour cette période. Choisissez une période qui commence au plus tard le {last}.",
+    # --- years counted in part (glossary: budget_partial_year)
+    "counted": "Jours comptés",
+    "days_counted": "Nombre de jours comptés",
+    "whole_year": "année entière",
+    "counted_span": "{start}–{end}",
+    "no_day_counted": "aucun jour de données",
+    "year_counted": "{year} : {counted}",
+    "envelope_pro_rata": "Enveloppe au prorata des jours comptés",
+    "usage_pro_rata": "Consommation au prorata",
+    "pro_rata": "prorata",
+    "envelope_full": "Enveloppe (année entière)",
+    "partial_note": "Années comptées en partie : {years}. Leur dépensé ne couvre que ces jours : comparez-le à "
+                    "l'enveloppe au prorata des jours comptés, montrée à côté de l'enveloppe de l'année entière.",
     "envelope_title": "Enveloppe et dépensé {year}",
+    "admin_year": "{year}<br>{counted}",
     "cumulative_title": "Dépenses cumulées {year} des lignes plafonnées",
     "projection_title": "Projection de fin d'année {year}",
     "admin_title": "Forfait administratif par année",
@@ -57,6 +75,8 @@ TEXT: dict[str, str] = {
     "patients": "Patients",
     "cost_per_session": "Coût par séance",
     "cost_per_patient": "Coût par patient",
+    "not_applicable": "s. o.",
+    "no_patient": "Sans objet : les groupes et les clairvisions n'identifient pas de patient.",
     "amount_axis": "Montant (€)",
     "pct_axis": "% de l'enveloppe",
     # --- rules page
@@ -71,6 +91,9 @@ TEXT: dict[str, str] = {
     "rules_mapping": "Codes de la convention 2024 rapportés au niveau 2021 : {mapping}.",
     "rules_age": "Groupe d'âge : l'âge à la première séance de l'année ; moins de 15 ans → moins de 23 ans, "
                  "23 ans et plus → 15 ans et plus, de 15 à 22 ans → le groupe du réseau qui suit le patient.",
+    "rules_levels": "Niveau : le niveau de la convention 2021 auquel une séance est rapportée, suivi, quand l'année "
+                    "compte des codes de la convention 2024, des codes qu'il regroupe (« Première ligne (soutien, "
+                    "communautaire) » ; en 2024, « Première ligne (codage 2021, soutien, communautaire) »).",
     "rules_year": "Année",
     "rules_year_help": "Années civiles touchées par la période ; l'année de fin est comptée jusqu'à la fin de la période.",
     "counts_title": "Patients au plafond et au-delà, {year}",
@@ -88,6 +111,8 @@ TEXT: dict[str, str] = {
     "over_ceiling": "Au-delà du plafond",
     "mean_sessions": "Séances par patient (moyenne)",
     "line_label": "{level} · {format} · {age}",
+    "level_group": "{level} ({codes})",
+    "level_code_2021": "codage 2021",
 }
 
 INDICATORS: dict[str, tuple[str, str]] = {
@@ -127,7 +152,18 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "budget_admin_fee": (
         "Forfait administratif",
         "Forfait annuel (tarif de référence, 60 €) × patients distincts par réseau et année civile, compté à la "
-        "première séance individuelle du patient dans l'année, si elle tombe dans la période."),
+        "première séance individuelle du patient dans l'année, si elle tombe dans la période : le forfait est dû une "
+        "fois par patient, réseau et année civile, si bien que deux périodes contiguës s'additionnent pour donner "
+        "l'année."),
+    "budget_partial_year": (
+        "Année comptée en partie",
+        "Une année n'est comptée qu'en partie quand la période n'en couvre pas tous les jours, ou quand les données "
+        "s'arrêtent avant sa fin : ses jours comptés sont ceux de la période jusqu'à la dernière donnée, et le "
+        "tableau et les graphiques les indiquent (« 2025 : 01/11–31/12 »). Le dépensé de ces jours est montré face "
+        "à l'enveloppe de l'année entière et face à l'enveloppe au prorata des jours comptés (enveloppe × jours "
+        "comptés / jours de l'année) ; la consommation au prorata rapporte le dépensé à cette part. Le prorata "
+        "suppose une dépense régulière : le forfait administratif, dû à la première séance de l'année de chaque "
+        "patient, tombe surtout en début d'année et paraît donc élevé au prorata des premiers mois."),
     "budget_cost_per_session": (
         "Coût par séance",
         "Dépensé de la catégorie dans la période / séances (ou clairvisions) de la catégorie. Le forfait "

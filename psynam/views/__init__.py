@@ -325,9 +325,9 @@ class View:
         """The same view under another network filter (cached), for publishing a result's variants."""
         key = tuple(sorted(networks))
         cache = self.__dict__.setdefault("_siblings", {})
-        if key not in cache:
-            cache[key] = type(self)(self.source, replace(self.filters, networks=key), self.threshold,
-                                    replace(self.comparison, networks=key), family_root=False)
+        if key not in cache:  # replace(): a subclass's own fields (a year shown) carry over
+            cache[key] = replace(self, filters=replace(self.filters, networks=key),
+                                 comparison=replace(self.comparison, networks=key), family_root=False)
         return cache[key]
 
     def result(self, name: str, filters: Filters | None = None, **extra) -> Result:
@@ -340,7 +340,7 @@ class View:
     @cached_property
     def before(self) -> "View":
         """The same view over the comparison period."""
-        return type(self)(self.source, self.comparison, self.threshold, self.comparison.previous())
+        return replace(self, filters=self.comparison, comparison=self.comparison.previous())
 
     @cached_property
     def data_bounds(self) -> dict:

@@ -1,10 +1,13 @@
 """AppTest of the Budget page on the tiny fixture (figures in tests/queries/expected.py BUDGET_2024) and on
 the budget fixture (a full previous year: the seasonal projection; tests/queries/test_budget.py)."""
 
+import json
 from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from streamlit import dataframe_util
 
 from psynam import ROOT
 from tests.fixtures.budget import budget_db  # noqa: F401  (pytest fixture)
@@ -24,6 +27,18 @@ def open_budget(at, start: date, end: date, networks=()):
 
 def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+def chart_texts(at, key: str) -> set[str]:
+    """Every text a chart writes on its traces (bar texts, marks of hidden cells)."""
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key))
+    return {t for trace in json.loads(chart.proto.spec)["data"] for t in (trace.get("text") or []) if t}
+
+
+def shown(table):
+    """A table as the screen shows it: the formatted cells (`110,67 €`, `< 5`) psynam.blocks.table sends
+    beside the values it keeps for sorting."""
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(table.proto.arrow_data.styler.display_values)
 
 
 def test_budget_page_renders_the_2024_figures(app, downloads):
@@ -75,7 +90,7 @@ def test_cost_download_hides_small_counts_and_their_costs(app, downloads):
     assert (rsn["Séances"], rsn["Patients"], rsn["Dépensé"]) == ("< 5", "< 5", "332,00")
     assert rsn["Coût par patient"] == "masqué" and rsn["Coût par séance"] == "masqué"
     # on the coordinator's screen, the table keeps the exact figures
-    table = at.dataframe[-1].value
+    table = shown(at.dataframe[-1])
     assert "110,67\u00a0€" in table["Coût par patient"].to_list()
 
 
@@ -112,3 +127,61 @@ def test_seasonal_projection_and_flags_with_a_full_previous_year(budget_app, dow
     rows = read_csv(download(at, downloads, "budget_projection_csv"))
     total = next(r for r in rows if r["Catégorie"] == "Total des lignes plafonnées")
     assert (total["Projection saisonnière"], total["Projection saisonnière (% de l'enveloppe)"]) == ("1920,00", "118,5")
+
+
+# ---- any period the picker allows (issue 11): after the data, before it, across a year end ------------------
+
+def test_a_period_after_the_data_gives_a_message_not_an_error(budget_app):
+    # budget fixture: the last session is on 25/12/2024; the 2024 envelopes exist, nothing is known after
+    at = open_budget(budget_app, date(2024, 12, 26), date(2024, 12, 31))
+    assert any("Les données s'arrêtent au 25/12/2024" in i.value for i in at.info)
+    assert not at.metric and not at.get("plotly_chart")
+
+
+def test_a_period_before_the_data_shows_nothing_spent(budget_app):
+    at = open_budget(budget_app, date(2023, 1, 1), date(2023, 1, 5))
+    assert metrics(at)["Dépensé à date"] == "0\u00a0€" and metrics(at)["Enveloppe plafonnée"] == "2\u00a0150\u00a0€"
+
+
+def test_years_counted_in_part_are_marked_with_their_pro_rata_envelope(app, downloads):
+    at = open_budget(app, date(2024, 11, 1), date(2025, 1, 31))
+    assert any("Années comptées en partie : 2024 : 01/11–31/12 ; 2025 : 01/01" in c.value for c in at.caption)
+    rows = read_csv(download(at, downloads, "budget_envelope_csv"))
+    rsk = next(r for r in rows if (r["Année"], r["Réseau"], r["Catégorie"]) == ("2024", "RSK", "Consultations individuelles"))
+    # 83 € spent in 61 of 366 days: 500 € for the year, 83,33 € pro rata, 99,6 % of it
+    assert (rsk["Jours comptés"], rsk["Nombre de jours comptés"], rsk["Dépensé"]) == ("01/11–31/12", "61", "83,00")
+    assert (rsk["Enveloppe"], rsk["Enveloppe au prorata des jours comptés"], rsk["Consommation au prorata"]) == \
+        ("500,00", "83,33", "99,6")
+    # 2025 has no envelope row: no capped line, so no cards, no cumulative or projection chart, a sentence
+    assert not at.metric and any("Aucune ligne plafonnée en 2025" in i.value for i in at.info)
+    assert [s.value for s in at.subheader] == ["Enveloppe et dépensé 2025 : 01/01", "Forfait administratif par année",
+                                               "Coût par séance et par patient, par catégorie"]
+
+
+def test_public_mode_hides_small_counts_in_the_cost_table_and_chart(app):
+    # switched on before opening the page: AppTest loses the sidebar of a page whose path is its file name
+    # (app.py, streamlit#9992)
+    app.toggle(key="public").set_value(True).run()
+    at = open_budget(app, date(2024, 1, 1), date(2024, 12, 31))
+    table = shown(at.dataframe[-1])
+    assert "< 5" in table["Séances"].to_list() and "masqué" in table["Coût par patient"].to_list()
+    assert "masqué" in chart_texts(at, "budget_cost")  # the hidden cost is written as its mark
+    assert "masqué" not in chart_texts(at, "budget_envelope")  # euros are published as they are
+
+
+@pytest.mark.parametrize("start, end, expected", [
+    # a Sunday without session: to date 17/03, RSN S01 + S02 (166) + PA's fee (60); RSK nothing yet
+    (date(2024, 3, 17), date(2024, 3, 17), {"Dépensé à date": "226\u00a0€"}),
+    # mostly after the data: to date 01/01/2025 (S12), a year without envelope rows
+    (date(2024, 12, 1), date(2026, 11, 30), "Aucune ligne plafonnée en 2025"),
+    # before the year's data: the 2023 envelope (RSN individuel 900 €), nothing spent
+    (date(2023, 1, 1), date(2023, 1, 31), {"Dépensé à date": "0\u00a0€", "Enveloppe plafonnée": "900\u00a0€"}),
+])
+def test_any_period_renders_figures_or_a_french_message(app, start, end, expected):
+    at = open_budget(app, start, end)
+    if isinstance(expected, dict):
+        assert {k: metrics(at)[k] for k in expected} == expected
+    else:
+        assert any(expected in i.value for i in at.info) and not at.metric
+    for element in list(at.info) + list(at.caption):
+        assert "None" not in element.value and "nan" not in element.value

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from psynam import ROOT
 from tests.fixtures.budget import budget_db  # noqa: F401  (pytest fixture)
 from tests.pages.conftest import download, read_csv
+from tests.pages.test_budget import chart_texts, shown
 
 PAGE = "pages/rules.py"
 
@@ -67,7 +68,10 @@ def test_downloads_hold_suppressed_counts_never_ids(budget_app, downloads):
         assert row["Patients contrôlés"] == "< 5"
         assert row["Au plafond"] in ("< 5", "masqué", "0") and row["Au-delà du plafond"] in ("< 5", "masqué", "0")
         assert row["Séances par patient (moyenne)"] == "masqué"
-    specialised = next(r for r in rows if r["Niveau (2021)"] == "Spécialisé (2021)")
+    # 2024 mixes the 2021 codes (to 31/03) and the 2024 ones: the level says what the check groups
+    specialised = next(r for r in rows if r["Niveau (2021)"] == "Spécialisé (codage 2021, traitement)")
+    assert {r["Niveau (2021)"] for r in rows} == {"Première ligne (codage 2021, soutien, communautaire)",
+                                                  "Spécialisé (codage 2021, traitement)"}
     assert (specialised["Maximum"], specialised["Moyenne de la convention"]) == ("20", "10")
     histogram = read_csv(download(at, downloads, "rules_histogram_csv"))
     assert {r["Séances par patient dans l'année"] for r in histogram} == {"6", "9", "10", "11", "20"}
@@ -76,7 +80,7 @@ def test_downloads_hold_suppressed_counts_never_ids(budget_app, downloads):
     for patient_id in ("K1", "K2", "K4", "R3"):
         assert f";{patient_id};" not in raw
     # on the coordinator's screen the table keeps the exact counts
-    table = at.dataframe[0].value
+    table = shown(at.dataframe[0])
     assert sorted(table["Au-delà du plafond"].to_list()) == ["0", "1", "1"]
 
 
@@ -84,7 +88,7 @@ def test_public_mode_hides_small_counts_on_screen(budget_app):
     at = open_rules(budget_app, date(2024, 1, 1), date(2024, 12, 31))
     at.toggle(key="public").set_value(True).run()
     assert metrics(at)["Patients au plafond"] == "< 5"
-    assert set(at.dataframe[0].value["Patients contrôlés"]) == {"< 5"}
+    assert set(shown(at.dataframe[0])["Patients contrôlés"]) == {"< 5"}
 
 
 def test_empty_period_gives_a_message(app):
@@ -96,3 +100,9 @@ def test_empty_period_gives_a_message(app):
 def test_tiny_fixture_renders(app):
     at = open_rules(app, date(2024, 1, 1), date(2024, 12, 31))
     assert metrics(at)["Patients au-delà du plafond"] == "0"
+
+
+def test_public_mode_marks_hidden_bars(budget_app):
+    at = open_rules(budget_app, date(2024, 1, 1), date(2024, 12, 31))
+    at.toggle(key="public").set_value(True).run()
+    assert "< 5" in chart_texts(at, "rules_counts")  # the bars vanished here before: now each says it is hidden

@@ -189,9 +189,13 @@ def test_yearly_lines_of_the_budget_fixture(budget_con):
     assert got[("RSK", "individuel")] == (4100.0, pytest.approx(82.0))
     assert got[("RSK", "administratif")] == (180.0, pytest.approx(60.0))
     assert got[("RSK", "groupe")] == (400.0, None)
-    shown = budget.envelope_lines(lines)
+    shown = budget.envelope_lines(lines, date(2024, 1, 1), date(2024, 12, 31), date(2024, 12, 31))
     assert line(shown, "RSK", "groupe")["envelope_eur"] is None  # uncapped: spent only
     assert float(line(shown, "RSK", "individuel")["envelope_eur"]) == 5000.0
+    # a whole year counted: the pro rata envelope is the envelope
+    assert line(shown, "RSK", "individuel")["envelope_pro_rata_eur"] == 5000.0
+    assert (line(shown, "RSK", "individuel")["counted_label"], line(shown, "RSK", "individuel")["days_counted"]) == \
+        ("année entière", 366)
 
 
 # ---- pure helpers ------------------------------------------------------------------------------------
