@@ -537,6 +537,8 @@ def suppress(frame: pl.DataFrame, spec: Spec, threshold: int | None = None,
     if refused:  # every count cell, zeros included, so that no mark says which cells are small
         status = np.full_like(status, 2)
     masks = {col: status[j::k].tolist() for j, col in enumerate(counts)}
+    if refused:  # an empty cell (no such figure: patients of a group session) stays empty
+        masks = {col: [0 if v is None else m for v, m in zip(frame[col].to_list(), mask)] for col, mask in masks.items()}
     marks: dict[str, list[str | None]] = {}
     for col, mask in masks.items():
         if any(mask):
