@@ -26,7 +26,6 @@ import polars as pl
 import pytest
 
 from psynam import db, metrics, reference
-from psynam.charts import partners as charts
 from psynam.filters import Filters
 from tests.conftest import load_tiny
 
@@ -258,25 +257,4 @@ def test_partners_outside_the_province_are_shown_apart(outside_con):
     assert namur["commune"].null_count() == 0
 
 
-def test_search_is_case_and_accent_insensitive_and_literal(tiny_con):
-    table = charts.table_frame(run(tiny_con, "partner_activity", Y2024))
-
-    def ids(text):
-        return sorted(charts.search(table, text)["partner_id"])
-
-    assert ids("") == ids(None) == ids("   ") == ["PA1", "PA2", "PA3", "PA5", "PA6"]
-    assert ids("creche") == ids("CRÈCHE") == ids("  crèche   lutins ") == ["PA3"]
-    assert ids("dinant") == ["PA2", "PA6"]                 # commune
-    assert ids("jeunesse (amo)") == ["PA6"]                # sector, parentheses taken literally
-    assert ids("<b>") == ["PA6"] and ids("=hyperlink") == ["PA5"]
-    assert ids("médicale namur") == ["PA1"]                # every word must match
-    assert ids(".*") == [] and ids("[") == []
-    older = charts.table_frame(run(tiny_con, "partner_activity", Y2023))
-    assert sorted(charts.search(older, "cpas d'andenne")["partner_id"]) == ["PA4"]  # ’ typed as '
-
-
-def test_table_frame_words(tiny_con):
-    table = charts.table_frame(run(tiny_con, "partner_activity", Y2023))
-    labels = dict(table.select("partner_id", "membership_label").rows())
-    assert labels == {"PA1": "Effectif", "PA2": "Adhérent", "PA4": "Statut inconnu", "PA6": "Adhérent"}
-    assert dict(table.select("partner_id", "active_label").rows())["PA2"] == "non"
+# The searchable table's words and search (the view's, over this query): tests/views/test_partners.py.
