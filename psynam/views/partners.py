@@ -10,6 +10,7 @@ selections of one result, so they hide what the whole list hides.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
@@ -17,7 +18,8 @@ import polars as pl
 
 from psynam import declarations, labels, reference
 from psynam.labels.partners import TEXT
-from psynam.views import Result, View
+from psynam.privacy import Published
+from psynam.views import Result, View, publish
 
 TOP_PARTNERS = 15
 # The counts of the first row of cards, in order; a rise of the last two is bad news.
@@ -55,6 +57,41 @@ def matches(text: str | None, columns: tuple[str, ...] = SEARCHED) -> pl.Expr:
         return pl.lit(True)
     haystack = _fold(pl.concat_str([pl.col(c).fill_null("") for c in columns], separator=" "))
     return pl.all_horizontal([haystack.str.contains(w, literal=True) for w in words])
+
+
+def top_rows(table: Published, columns: tuple[str, ...], n: int) -> list[int]:
+    """The rows of the n partners with the most activity (the sum of `columns`; then in the list's order, by
+    name), among those with any: ranked on the table's cells, so a published table ranks on published figures only (a hidden
+    cell counts 0, and a partner whose activity is all hidden still shows its marks)."""
+    frame = table.frame.with_row_index("__row").with_columns(
+        __total=pl.sum_horizontal([pl.col(c).fill_null(0) for c in columns]),
+        __marked=pl.Series([any(table.hidden(c, i) for c in columns) for i in range(table.frame.height)],
+                           dtype=pl.Boolean))
+    ranked = (frame.filter((pl.col("__total") > 0) | pl.col("__marked"))
+              .sort(["__total", "__row"], descending=[True, False]).head(n))
+    return ranked["__row"].to_list()
+
+
+# core candidate: a top-n that, once published, is chosen and ordered on the published figures. Ranking
+# the published rows by their exact totals would give hidden cells away (a partner ranked above another
+# whose drawn bar is longer has hidden activity worth at least the difference).
+@dataclass(frozen=True, eq=False)
+class Top(Result):
+    """The top `n` rows of a result by the sum of `ranked_on` (exact rows on the coordinator's screen; the
+    published rows re-ranked on the published table). Not to be narrowed further (where, sort, head)."""
+
+    ranked_on: tuple[str, ...] = ()
+    n: int = 0
+
+    @classmethod
+    def of_result(cls, result: Result, columns: tuple[str, ...], n: int) -> "Top":
+        rows = tuple(top_rows(Published(result.whole, {}), columns, n))
+        return cls(result.decl, result.whole, rows, result.threshold, result.title_text, result.definition_text,
+                   columns, n)
+
+    def published(self) -> Published:
+        whole = publish(self.decl, self.whole, self.threshold)
+        return whole.take(top_rows(whole, self.ranked_on, self.n))
 
 
 # dimension of partners_by_group -> (its result, the French names of its codes)
@@ -178,11 +215,10 @@ class Partners(View):
     @cached_property
     def most_active(self) -> Result:
         """The TOP_PARTNERS partners with the most sessions, clairvisions and network activities together (a
-        selection of partners_table, titled as the activity chart; export its `activity` subset)."""
-        total = pl.sum_horizontal([pl.col(c).fill_null(0) for c in ACTIVITY])
-        return (self.partners_table.where(total > 0).sort(total, "name", descending=[True, False])
-                .head(TOP_PARTNERS).titled(labels.indicator("activity_by_partner"),
-                                           labels.definition("activity_by_partner")))
+        selection of partners_table, titled as the activity chart; export its `activity` subset). Exact on the
+        coordinator's screen; published, the top is ranked on the published figures (see Top)."""
+        return Top.of_result(self.partners_table, ACTIVITY, TOP_PARTNERS).titled(
+            labels.indicator("activity_by_partner"), labels.definition("activity_by_partner"))
 
     def listed(self, search: str | None = None, *, inactive_only: bool = False) -> Result:
         """The partner list as the table shows it: the rows matching every word of `search` (name, commune,

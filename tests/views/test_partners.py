@@ -165,8 +165,9 @@ def test_inactive_only_lists_the_partners_without_activity(view):
 
 
 def test_most_active_ranks_partners_and_hides_what_the_list_hides(view):
-    """PA3 has 2 (S06 + CV2); PA6 (ACT1) and PA2 (S03) 1 each, by name; PA1 (an agreement only) and PA5
-    (nothing) have no activity to rank. Sessions and clairvisions of 1 are `< 5` in both places."""
+    """PA3 has 2 (S06 + CV2); PA6 (ACT1) and PA2 (S03) 1 each, in the list's order (by name: AMO before MR);
+    PA1 (an agreement only) and PA5 (nothing) have no activity to rank. Sessions and clairvisions of 1 are
+    `< 5` in both places."""
     top = view.most_active
     assert top.frame["partner_id"].to_list() == ["PA3", "PA6", "PA2"]
     assert top.title == "Partenaires les plus actifs"
@@ -175,8 +176,17 @@ def test_most_active_ranks_partners_and_hides_what_the_list_hides(view):
     for i, partner in enumerate(part.frame["partner_id"]):
         for column in ("sessions", "clairvisions"):
             assert part.mark(column, i) == whole.mark(column, rows.index(partner)), (partner, column)
-    assert [part.mark("sessions", i) for i in range(3)] == ["< 5", None, "< 5"]
-    assert part.frame["sessions"].to_list() == [None, 0, None]  # hidden cells are null, never a value
+    assert part.frame["sessions"].to_list() == [0, None, None]  # hidden cells are null, never a value
+
+
+def test_a_published_top_is_ranked_on_published_figures_only(view):
+    """Published, PA3's 2 and PA2's 1 are marks: ranked on what is published, PA6's one activity comes
+    first and the two hidden partners follow in the list's order — PA3 ranked above PA6 would tell that
+    its hidden activity is worth more than 1."""
+    part = view.most_active.published()
+    assert part.frame["partner_id"].to_list() == ["PA6", "PA3", "PA2"]
+    assert [part.mark("sessions", i) for i in range(3)] == [None, "< 5", "< 5"]
+    assert view.most_active.frame["partner_id"].to_list() == ["PA3", "PA6", "PA2"]  # the coordinator's: exact
 
 
 def test_sector_totals_are_known_so_a_complement_is_taken_in_the_same_sector(view):
