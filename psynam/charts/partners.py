@@ -231,8 +231,8 @@ def agreements_by_sector(table) -> go.Figure:
         customdata=[[t, "" if c is None else fmt.integer(c)] for t, c in zip(ticks, counts)],
         hovertemplate=f"%{{customdata[0]}}<br>{name} : %{{x:,.1f}}<br>{TEXT['agreements_in_force']} : "
                       "%{customdata[1]}<extra></extra>"))
-    ends = [table.mark("agreements_in_force", i) or (None if c is None else TEXT["n_agreements"].format(n=fmt.integer(c)))
-            for i, c in enumerate(counts)]
+    ends = [table.mark("agreements_in_force", i)
+            or (None if c is None else TEXT["n_agreements"].format(n=fmt.integer(c))) for i, c in enumerate(counts)]
     mark_stacks(fig, ids, table, [("hours_per_month", name)], ends)
     base_layout(fig, height=max(220, ROW_HEIGHT * len(ids) + 90))
     fig.update_layout(showlegend=False)

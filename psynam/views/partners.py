@@ -61,8 +61,8 @@ def matches(text: str | None, columns: tuple[str, ...] = SEARCHED) -> pl.Expr:
 
 def top_rows(table: Published, columns: tuple[str, ...], n: int) -> list[int]:
     """The rows of the n partners with the most activity (the sum of `columns`; then in the list's order, by
-    name), among those with any: ranked on the table's cells, so a published table ranks on published figures only (a hidden
-    cell counts 0, and a partner whose activity is all hidden still shows its marks)."""
+    name), among those with any: ranked on the table's cells, so a published table ranks on published
+    figures only (a hidden cell counts 0, and a partner whose activity is all hidden still shows its marks)."""
     frame = table.frame.with_row_index("__row").with_columns(
         __total=pl.sum_horizontal([pl.col(c).fill_null(0) for c in columns]),
         __marked=pl.Series([any(table.hidden(c, i) for c in columns) for i in range(table.frame.height)],

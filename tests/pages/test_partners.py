@@ -195,8 +195,8 @@ def values(fig, name: str) -> list:
 
 
 def texts(fig) -> list[str]:
-    return [t.strip() for trace in fig.data if trace.type == "scatter" and trace.mode == "text" for t in trace.text if t] + [
-        a.text for a in fig.layout.annotations]
+    written = [t for trace in fig.data if trace.type == "scatter" and trace.mode == "text" for t in trace.text if t]
+    return [t.strip() for t in written] + [a.text for a in fig.layout.annotations]
 
 
 def test_hidden_session_counts_are_marks_not_bars():
