@@ -2,6 +2,7 @@
 tests/queries/test_partners.py), and the page's pure chart builders."""
 
 import io
+import json
 from datetime import date
 
 import openpyxl
@@ -9,6 +10,7 @@ import polars as pl
 import pytest
 
 from psynam import reference
+from psynam.privacy import Published
 from psynam.charts import partners as charts
 from psynam.labels.partners import TEXT
 from tests.pages.conftest import download, read_csv
@@ -133,6 +135,13 @@ def test_public_mode_hides_small_session_counts_in_the_table(page):
     assert not page.exception
     shown = dict(zip(table(page)["partner_id"], table(page)["sessions"]))
     assert shown["PA2"] == "< 5" and shown["PA1"] == "0"
+    # the activity chart draws no bar for them: their marks follow the bars instead
+    spec = next(c for c in page.get("plotly_chart") if c.proto.id.endswith("activity_by_partner")).proto.spec
+    drawn = json.loads(spec)["data"]
+    assert [t.strip() for t in drawn[-1]["text"] if t] == ["Séances < 5", "Séances < 5 · Clairvisions < 5"]
+    assert drawn[0]["x"] == [None, None, 0]  # PA2, PA3, PA6 from the bottom: no bar for a hidden count
+    captions = " ".join(c.value for c in page.caption)
+    assert "« < 5 »" in captions  # what the marks mean, under the chart and the table
 
 
 # ---- the pure builders ----------------------------------------------------------------------------
@@ -141,6 +150,8 @@ EMPTY_MONTHS = pl.DataFrame(schema={"month": pl.Date, "registered_partners": pl.
 
 
 @pytest.mark.parametrize("build", [
+    lambda: charts.partners_over_time(Published(EMPTY_MONTHS, {}), reference.frame("ref_milestones")),
+    lambda: charts.activity_by_partner(Published(pl.DataFrame(), {})),
     lambda: charts.partners_over_time(EMPTY_MONTHS, reference.frame("ref_milestones")),
     lambda: charts.agreements_over_time(EMPTY_MONTHS, reference.frame("ref_milestones")),
     lambda: charts.by_group(pl.DataFrame()),
@@ -169,3 +180,57 @@ def test_time_chart_marks_the_milestones_in_the_period():
                                     period=(date(2024, 3, 1), date(2024, 4, 30)))
     assert [s.x0 for s in fig.layout.shapes] == [date(2024, 4, 1)]
     assert len(fig.data) == 4
+
+
+def hidden(frame: pl.DataFrame, marks: dict) -> Published:
+    """A published table: the marked cells null, as psynam.privacy leaves them."""
+    nulled = frame.with_columns([pl.Series(c, [None if m else v for v, m in zip(frame[c], ms)], dtype=frame.schema[c])
+                                 for c, ms in marks.items()])
+    return Published(nulled, marks)
+
+
+def values(fig, name: str) -> list:
+    trace = next(t for t in fig.data if t.name == name)
+    return list(trace.x if trace.orientation == "h" else trace.y)
+
+
+def texts(fig) -> list[str]:
+    written = [t for trace in fig.data if trace.type == "scatter" and trace.mode == "text" for t in trace.text if t]
+    return [t.strip() for t in written] + [a.text for a in fig.layout.annotations]
+
+
+def test_hidden_session_counts_are_marks_not_bars():
+    """PA3's sessions and clairvisions (1 each) are `< 5`: no segment is drawn, one text says both."""
+    frame = pl.DataFrame({"partner_id": ["PA3", "PA6"], "name": ["Crèche", "AMO"], "sessions": [1, 0],
+                          "clairvisions": [1, 0], "activities_attended": [0, 1]})
+    fig = charts.activity_by_partner(hidden(frame, {"sessions": ["< 5", None], "clairvisions": ["< 5", None]}))
+    assert list(fig.layout.yaxis.tickvals) == ["PA6", "PA3"]  # the first-ranked partner on top
+    assert values(fig, TEXT["sessions"]) == [0, None] and values(fig, TEXT["clairvisions"]) == [0, None]
+    assert texts(fig) == ["Séances < 5 · Clairvisions < 5"]
+
+
+def test_a_hidden_group_segment_and_share_are_marked():
+    frame = pl.DataFrame({"group_label": ["A", "B"], "registered_partners": [6, 2], "active_partners": [4, 2],
+                          "inactive_partners": [2, 0], "registered_pct": [75.0, 25.0]})
+    fig = charts.by_group(hidden(frame, {"active_partners": ["< 5", None], "registered_pct": ["masqué", None]}))
+    assert values(fig, TEXT["active"]) == [2, None]  # B at the bottom, A (hidden) on top
+    assert texts(fig) == ["25\u00a0%", "masqué · Actifs < 5"]
+    assert fig.layout.xaxis.dtick == 1  # whole ticks for small counts
+
+
+def test_hidden_months_break_the_lines_and_bars_with_a_mark():
+    months = pl.DataFrame({"month": [date(2024, 3, 1), date(2024, 4, 1)], "registered_partners": [3, 4],
+                           "active_partners": [1, 2], "new_partners": [1, 0], "ended_partners": [0, 0]})
+    fig = charts.partners_over_time(hidden(months, {"registered_partners": [None, "< 5"],
+                                                    "new_partners": ["< 5", None]}),
+                                    reference.frame("ref_milestones"), period=(date(2024, 3, 1), date(2024, 4, 30)))
+    assert values(fig, TEXT["registered"]) == [3, None] and values(fig, TEXT["new"]) == [None, 0]
+    assert "Inscrits < 5" in texts(fig) and "< 5" in texts(fig)
+
+
+def test_hidden_hours_are_marked_beside_the_agreements():
+    frame = pl.DataFrame({"group_label": ["CPAS", "Maison médicale"], "agreements_in_force": [1, 2],
+                          "hours_per_month": [4.5, 12.0]})
+    fig = charts.agreements_by_sector(hidden(frame, {"hours_per_month": ["masqué", None]}))
+    assert list(fig.data[0].x) == [None, 12.0]
+    assert texts(fig) == ["1 conv. · Heures convenues par mois masqué", "2 conv."]

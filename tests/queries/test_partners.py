@@ -20,13 +20,13 @@ Year 2023, all networks: registered PA1, PA2, PA4, PA6 = 4; active PA1 (AG1), PA
 """
 
 from datetime import date
+from functools import partial
 
 import duckdb
 import polars as pl
 import pytest
 
-from psynam import db, metrics, reference
-from psynam.charts import partners as charts
+from psynam import db, reference, views
 from psynam.filters import Filters
 from tests.conftest import load_tiny
 
@@ -35,7 +35,12 @@ Y2024 = Filters(date(2024, 1, 1), date(2024, 12, 31))
 
 
 def run(con, name, filters: Filters, **extra) -> pl.DataFrame:
-    return db.run(con, f"partners/{name}", **filters.params(*metrics.PARTNER_PARAMS), **extra)
+    """A partners query with exactly the parameters its file declares (the views' binding)."""
+    return views.Source(partial(db.run, con)).frame(f"partners/{name}", filters, **extra)
+
+
+def kpis(con, filters: Filters) -> dict:
+    return views.Source(partial(db.run, con)).frame("overview/partner_kpis", filters).row(0, named=True)
 
 
 def by_code(frame: pl.DataFrame, key: str = "group_code") -> dict:
@@ -101,8 +106,7 @@ def test_partners_by_membership(tiny_con):
     assert {k: r["registered_partners"] for k, r in rows.items()} == {"effectif": 2, "adherent": 3}
     rows = by_code(run(tiny_con, "partners_by_group", Y2023, dimension="membership"))
     assert {k: r["registered_partners"] for k, r in rows.items()} == {"effectif": 1, "adherent": 2, "inconnu": 1}
-    kpis = metrics.partners(metrics.runner(tiny_con), Y2023)
-    assert kpis["partners_full_members_pct"] == pytest.approx(100 / 3)
+    assert kpis(tiny_con, Y2023)["partners_full_members_pct"] == pytest.approx(100 / 3)
 
 
 def test_partners_by_network_counts_a_two_network_partner_in_each(tiny_con):
@@ -136,11 +140,11 @@ def test_partners_by_sector_and_totals_reconcile(tiny_con):
     assert sectors["enseignement"]["inactive_partners"] == 1  # PA5
     for filters in (Y2023, Y2024, Filters(Y2024.date_from, Y2024.date_to, networks=["RSN"]),
                     Filters(Y2024.date_from, Y2024.date_to, arrondissements=["Dinant"])):
-        kpis = metrics.partners(metrics.runner(tiny_con), filters)
+        headline = kpis(tiny_con, filters)
         for dimension in ("sector", "care", "membership", "arrondissement"):
             frame = run(tiny_con, "partners_by_group", filters, dimension=dimension)
             for column in ("registered_partners", "active_partners", "new_partners", "ended_partners"):
-                assert frame[column].sum() == kpis[column], (dimension, column, filters)
+                assert frame[column].sum() == headline[column], (dimension, column, filters)
 
 
 def test_unknown_dimension_is_an_error(tiny_con):
@@ -216,11 +220,11 @@ def test_partner_activity_follows_the_network_filter(tiny_con):
                                      Filters(Y2024.date_from, Y2024.date_to, communes=["91034", "93056"])])
 def test_partner_list_agrees_with_the_headline_figures(tiny_con, filters):
     frame = run(tiny_con, "partner_activity", filters)
-    kpis = metrics.partners(metrics.runner(tiny_con), filters)
-    assert frame.height == kpis["registered_partners"]
-    assert frame["is_active"].sum() == kpis["active_partners"]
-    assert frame["is_new"].sum() == kpis["new_partners"]
-    assert frame["is_ended"].sum() == kpis["ended_partners"]
+    headline = kpis(tiny_con, filters)
+    assert frame.height == headline["registered_partners"]
+    assert frame["is_active"].sum() == headline["active_partners"]
+    assert frame["is_new"].sum() == headline["new_partners"]
+    assert frame["is_ended"].sum() == headline["ended_partners"]
 
 
 @pytest.fixture(scope="module")
@@ -258,25 +262,4 @@ def test_partners_outside_the_province_are_shown_apart(outside_con):
     assert namur["commune"].null_count() == 0
 
 
-def test_search_is_case_and_accent_insensitive_and_literal(tiny_con):
-    table = charts.table_frame(run(tiny_con, "partner_activity", Y2024))
-
-    def ids(text):
-        return sorted(charts.search(table, text)["partner_id"])
-
-    assert ids("") == ids(None) == ids("   ") == ["PA1", "PA2", "PA3", "PA5", "PA6"]
-    assert ids("creche") == ids("CRÈCHE") == ids("  crèche   lutins ") == ["PA3"]
-    assert ids("dinant") == ["PA2", "PA6"]                 # commune
-    assert ids("jeunesse (amo)") == ["PA6"]                # sector, parentheses taken literally
-    assert ids("<b>") == ["PA6"] and ids("=hyperlink") == ["PA5"]
-    assert ids("médicale namur") == ["PA1"]                # every word must match
-    assert ids(".*") == [] and ids("[") == []
-    older = charts.table_frame(run(tiny_con, "partner_activity", Y2023))
-    assert sorted(charts.search(older, "cpas d'andenne")["partner_id"]) == ["PA4"]  # ’ typed as '
-
-
-def test_table_frame_words(tiny_con):
-    table = charts.table_frame(run(tiny_con, "partner_activity", Y2023))
-    labels = dict(table.select("partner_id", "membership_label").rows())
-    assert labels == {"PA1": "Effectif", "PA2": "Adhérent", "PA4": "Statut inconnu", "PA6": "Adhérent"}
-    assert dict(table.select("partner_id", "active_label").rows())["PA2"] == "non"
+# The searchable table's words and search (the view's, over this query): tests/views/test_partners.py.
