@@ -19,7 +19,7 @@ import polars as pl
 from psynam import declarations, labels, reference
 from psynam.labels.partners import TEXT
 from psynam.privacy import Published
-from psynam.views import Result, View, publish
+from psynam.views import Result, View, result
 
 TOP_PARTNERS = 15
 # The counts of the first row of cards, in order; a rise of the last two is bad news.
@@ -90,7 +90,7 @@ class Top(Result):
                    columns, n)
 
     def published(self) -> Published:
-        whole = publish(self.decl, self.whole, self.threshold)
+        whole = self._published_whole()  # with its network variants, as every result
         return whole.take(top_rows(whole, self.ranked_on, self.n))
 
 
@@ -107,12 +107,12 @@ GROUPS = {
 
 class Partners(View):
     # ---- headline figures ------------------------------------------------------------------------------
-    @cached_property
+    @result
     def headline(self) -> Result:
         """overview/partner_kpis: registered, active, new, ended partners and the two published shares."""
         return self.result("overview/partner_kpis")
 
-    @cached_property
+    @result
     def kpis(self) -> Result:
         """The page's cards (one row): the headline figures, the partners without activity, the agreements in
         force and their monthly hours. The report's partner sentences read this row (now and `before`)."""
@@ -133,12 +133,12 @@ class Partners(View):
         return bool(self.headline.value("registered_partners"))
 
     # ---- over time -------------------------------------------------------------------------------------
-    @cached_property
+    @result
     def partners_by_month(self) -> Result:
         """Registered, active, new, ended partners and agreements per month (subsets `partners`, `agreements`)."""
         return self.result("partners/partners_by_month")
 
-    @cached_property
+    @result
     def agreements_by_month(self) -> Result:
         """The same monthly result, titled as the agreements chart (export its `agreements` subset)."""
         return self.partners_by_month.titled(labels.indicator("agreements_by_month"),
@@ -160,28 +160,28 @@ class Partners(View):
         # population and the rate per 10,000 are the arrondissement's only (null along other dimensions)
         return self.derived(name, frame.select(declarations.load(name).names))
 
-    @cached_property
+    @result
     def partners_by_sector(self) -> Result:
         return self.by_group("sector")
 
-    @cached_property
+    @result
     def partners_by_care(self) -> Result:
         """Care / outside care: the report's partners chart."""
         return self.by_group("care")
 
-    @cached_property
+    @result
     def partners_by_membership(self) -> Result:
         return self.by_group("membership")
 
-    @cached_property
+    @result
     def partners_by_network(self) -> Result:
         return self.by_group("network")
 
-    @cached_property
+    @result
     def partners_by_arrondissement(self) -> Result:
         return self.by_group("arrondissement")
 
-    @cached_property
+    @result
     def partners_by_commune(self) -> Result:
         """Partners per commune; the partners outside the province in a row named "Hors province" (export
         the `chart` subset)."""
@@ -190,7 +190,7 @@ class Partners(View):
                             frame.with_columns(pl.col("commune_name").fill_null(TEXT["hors_province"])))
 
     # ---- agreements ------------------------------------------------------------------------------------
-    @cached_property
+    @result
     def agreements_by_sector(self) -> Result:
         """Agreements in force and their hours by sector of the partner, sectors named in French."""
         frame = self.result("partners/agreements_by_sector").frame
@@ -198,7 +198,7 @@ class Partners(View):
                             named(frame, sector_names(), code="sector", missing=TEXT["unknown_partner"]))
 
     # ---- activity and the partner list -------------------------------------------------------------------
-    @cached_property
+    @result
     def partners_table(self) -> Result:
         """Every registered partner with its activity, in French words (subsets `table`, `activity`)."""
         frame = self.result("partners/partner_activity").frame
@@ -212,7 +212,7 @@ class Partners(View):
         )
         return self.derived("partners/partners_table", frame)
 
-    @cached_property
+    @result
     def most_active(self) -> Result:
         """The TOP_PARTNERS partners with the most sessions, clairvisions and network activities together (a
         selection of partners_table, titled as the activity chart; export its `activity` subset). Exact on the
