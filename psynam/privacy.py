@@ -361,12 +361,13 @@ def _protect(values: np.ndarray, rels: list[Relation], threshold: int,
             status[nonzero[0]] = 3
     cache: dict = {}
     bound_rounds = rounds = 0
+    tightest_first = sorted(rels, key=lambda r: len(r.cells))  # a complement in the narrowest relation
     while True:
         # Cheap pass first: an exact relation with a single hidden cell gives it back.
         changed = True
         while changed:
             changed = False
-            for rel in rels:
+            for rel in tightest_first:
                 if rel.exact and sum(1 for c in rel.cells if status[c] in (1, 2)) == 1:
                     changed |= _hide_one(values, status, rel.cells, threshold)
         rounds += 1

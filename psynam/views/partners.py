@@ -87,7 +87,7 @@ class Top(Result):
     def of_result(cls, result: Result, columns: tuple[str, ...], n: int) -> "Top":
         rows = tuple(top_rows(Published(result.whole, {}), columns, n))
         return cls(result.decl, result.whole, rows, result.threshold, result.title_text, result.definition_text,
-                   columns, n)
+                   ranked_on=columns, n=n)
 
     def published(self) -> Published:
         whole = self._published_whole()  # with its network variants, as every result
