@@ -8,13 +8,16 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from psynam.charts import PALETTE, base_layout, empty, mark_dates
+from psynam.charts import PALETTE, base_layout, empty, mark_bars, mark_dates, unpack
 from psynam.labels.report import TEXT as T
 
 
-def partners_by_care(frame: pl.DataFrame) -> go.Figure:
+def partners_by_care(table) -> go.Figure:
+    """Registered and active partners in care and outside it (organisations: never hidden)."""
+    frame, _ = unpack(table)
     if frame.is_empty():
         return empty()
+    frame = frame.sort("group_label")
     fig = go.Figure()
     for column, name, color in (("registered_partners", T["registered"], PALETTE["RSN"]),
                                 ("active_partners", T["active"], PALETTE["south"])):
@@ -59,16 +62,19 @@ def south_share_by_month(frame: pl.DataFrame, milestones: pl.DataFrame, populati
     return base_layout(fig)
 
 
-def budget_projection(frame: pl.DataFrame) -> go.Figure:
-    """Per network, the capped envelope used to date and the projected year-end, against 85 % and 100 %."""
+def budget_projection(table) -> go.Figure:
+    """Per network, the capped envelope used to date and the projected year-end, against 85 % and 100 %;
+    a hidden figure is its mark at the bar's base."""
+    frame, published = unpack(table)
     if frame.is_empty():
         return empty()
     fig = go.Figure()
-    for column, name, color in (("usage_pct", T["usage_pct"], PALETTE["RSN"]),
-                                ("linear_pct", T["projected_pct"], PALETTE["RSK"])):
+    for column, name, color in (("usage_pct", T["usage_pct"], PALETTE["north"]),
+                                ("linear_pct", T["projected_pct"], PALETTE["south"])):
         fig.add_bar(x=frame["network"].to_list(), y=frame[column].to_list(), name=name, marker_color=color,
-                    texttemplate="%{y:,.1f} %", textposition="outside",
+                    texttemplate="%{y:,.1f} %", textposition="outside", offsetgroup=column,
                     hovertemplate="%{x} : %{y:,.1f} %<extra>" + name + "</extra>")
+        mark_bars(fig, frame["network"].to_list(), published.column_marks(column), offsetgroup=column)
     for level in (85, 100):
         fig.add_hline(y=level, line={"color": PALETTE["milestone"], "dash": "dot", "width": 1.5},
                       annotation_text=f"{level} %", annotation_position="right")

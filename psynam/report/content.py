@@ -22,7 +22,9 @@ from psynam.labels.report import TEXT as T
 from psynam.privacy import Published, Spec
 from psynam.report import charts, findings
 from psynam.report.model import ReportChart, Section, keep
+from psynam.views.budget import Budget
 from psynam.views.overview import Overview
+from psynam.views.partners import Partners
 from psynam.views.priorities import Priorities, column
 
 ACTIVITY = ("date_from", "date_to", "networks", "care_levels", "formats", "settings")
@@ -169,22 +171,16 @@ def comparison_periods(filters: Filters) -> tuple[tuple[str, Filters], ...]:
 
 # ---- sections ----------------------------------------------------------------------------------------
 
-def partners_section(run, filters: Filters, previous: Filters, threshold: int) -> Section:
-    now, before = metrics.partners(run, filters), metrics.partners(run, previous)
-    groups = run("partners/partners_by_group", dimension="care", **filters.params(*PARTNERS))
-    groups = groups.with_columns(group_label=pl.col("group_code").replace_strict(
-        {"soins": T["soins"], "hors_soins": T["hors_soins"]}, default=pl.col("group_code"))).sort("group_label")
-    columns = [Column("group_label", T["care_group"]), Column("registered_partners", T["registered"], "int"),
-               Column("active_partners", T["active"], "int"),
-               Column("registered_pct", labels.indicator("partners_outside_care_pct"), "pct")]
-    published = privacy.suppress(groups.select([c.name for c in columns]), Spec(), threshold)  # organisations
+def partners_section(source: views.Source, filters: Filters, comparison: Filters, threshold: int) -> Section:
+    """Partners registered and active, their change, newcomers and leavers, the share outside care (the
+    Partners view's cards), and the chart of partners in and outside care."""
+    view = Partners(source, filters, threshold, comparison)
+    now, before = view.kpis.row(), view.before.kpis.row()
     sentences = keep(findings.partners_count(now["registered_partners"], now["active_partners"]),
-                      findings.partners_change(now["registered_partners"], before["registered_partners"]),
-                      findings.partners_new(now["new_partners"], now["ended_partners"]),
-                      findings.partners_outside_care(now["partners_outside_care_pct"]))
-    chart = LegacyChart("report_partners", T["chart_partners"], labels.definition("registered_partners") + " "
-                        + labels.definition("active_partners"), charts.partners_by_care, published, columns,
-                        sentences[:2] + sentences[3:4])
+                     findings.partners_change(now["registered_partners"], before["registered_partners"]),
+                     findings.partners_new(now["new_partners"], now["ended_partners"]),
+                     findings.partners_outside_care(now["partners_outside_care_pct"]))
+    chart = ReportChart("report_partners", view.partners_by_care, charts.partners_by_care, sentences[:2] + sentences[3:4])
     return Section("partners", T["section_partners"], sentences, (chart,))
 
 
@@ -271,27 +267,22 @@ def priority_section(source: views.Source, filters: Filters, comparison: Filters
     return Section(key, T[f"section_{key}"], sentences, (chart,))
 
 
-def budget_section(run, filters: Filters, data_date: date | None) -> Section:
-    day = budget.to_date(filters.date_to, data_date)
-    year_params = {"date_from": date(day.year, 1, 1), "date_to": day, "networks": filters.params()["networks"]}
-    year_lines = run("budget/budget_by_year", **year_params)
-    monthly = run("budget/spent_by_month", **{**year_params, "date_from": date(day.year - 1, 1, 1)})
-    projections = budget.projections(year_lines, monthly, day)
-    totals = projections.filter(pl.col("category") == budget.TOTAL) if projections.height else projections
-    columns = [Column("network", T["network"]), Column("envelope_eur", T["envelope"], "eur"),
-               Column("spent_eur", T["spent"], "eur"), Column("usage_pct", T["usage_pct"], "pct"),
-               Column("linear_eur", T["projected"], "eur"), Column("linear_pct", T["projected_pct"], "pct")]
-    table = totals.select([c.name for c in columns]) if totals.height else pl.DataFrame(
-        schema={c.name: pl.Float64 if c.kind != "text" else pl.String for c in columns})
-    published = privacy.suppress(table, Spec(dimensions=("network",)))  # euros: no small counts
+def budget_section(source: views.Source, filters: Filters, threshold: int) -> Section:
+    """The capped budget used to date per network and its projected year-end (the Budget view's capped
+    totals, "to date" as the Budget page counts it), with the 85 % and 100 % flags."""
+    view = Budget(source, filters, threshold)
+    totals = view.capped_totals
     sentences: list[str] = []
-    for r in table.iter_rows(named=True):
-        sentences += keep(findings.budget_usage(r["network"], r["usage_pct"], day),
-                           findings.budget_projection(r["network"], r["linear_eur"], r["envelope_eur"],
-                                                      budget.flag(r["linear_pct"])))
-    chart = LegacyChart("report_budget", T["chart_budget"], labels.definition("budget_usage") + " "
-                        + labels.definition("budget_usage_pct"), charts.budget_projection, published, columns,
-                        tuple(sentences))
+    if view.to_date is not None:
+        shown = totals.published()
+        for i in range(shown.frame.height):
+            row = {c: shown.frame[c][i] for c in ("network", "usage_pct", "linear_eur", "envelope_eur", "linear_pct")}
+            sentences += keep(findings.budget_usage(row["network"], row["usage_pct"], view.to_date),
+                              findings.budget_projection(row["network"], row["linear_eur"], row["envelope_eur"],
+                                                         budget.flag(row["linear_pct"])))
+    chart = ReportChart("report_budget", totals.titled(T["chart_budget"], labels.definition("budget_usage") + " "
+                                                       + labels.definition("budget_usage_pct")),
+                        charts.budget_projection, tuple(sentences), subset="report")
     return Section("budget", T["section_budget"], tuple(sentences), (chart,))
 
 
@@ -308,11 +299,11 @@ def build(run, filters: Filters, *, threshold: int | None = None, data_date: dat
         data_date = source.frame("filters/data_bounds").row(0, named=True)["last_date"]
     milestones = reference.frame("ref_milestones")
     sections = (
-        partners_section(run, filters, previous, threshold),
+        partners_section(source, filters, previous, threshold),
         south_section(run, filters, previous, threshold, milestones),
         priority_section(source, filters, previous, threshold, "aines", "elderly"),
         priority_section(source, filters, previous, threshold, "petite_enfance", "early"),
-        budget_section(run, filters, data_date),
+        budget_section(source, filters, threshold),
     )
     filters_text = views.describe(filters)
     notes = (
