@@ -6,7 +6,7 @@ sessions and clairvisions per partner are counts of sessions (suppressed in down
 import polars as pl
 import streamlit as st
 
-from psynam import export, formatting as fmt, labels, metrics, privacy, reference, ui
+from psynam import access, audit, export, formatting as fmt, labels, metrics, privacy, reference, ui
 from psynam.charts import partners as charts
 from psynam.export import Column
 from psynam.labels.partners import TEXT
@@ -140,9 +140,12 @@ st.caption(labels.definition("partners_table"))
 stem = export.file_stem(T["table_download"], filters.date_from, filters.date_to)
 notes = ui.once(lambda: ui.download_notes(labels.indicator("partners_table"), labels.definition("partners_table"),
                                           filters))
-cols = st.columns([1, 1, 8])
-cols[0].download_button("CSV", lambda: export.to_csv(published(), TABLE), f"{stem}.csv", "text/csv", key="partners_table_csv",
-                        icon=":material/download:", on_click="ignore")
-cols[1].download_button("Excel", lambda: export.to_xlsx([(T["table_download"], published(), TABLE)], notes()), f"{stem}.xlsx",
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        key="partners_table_xlsx", icon=":material/download:", on_click="ignore")
+cols = st.columns([1, 1, 8]) if access.current().can_download else None
+if cols:
+    cols[0].download_button("CSV", audit.tracked(lambda: export.to_csv(published(), TABLE), file_name=f"{stem}.csv",
+                            view="partners_table", filters=filters), f"{stem}.csv", "text/csv", key="partners_table_csv",
+                            icon=":material/download:", on_click="ignore")
+    cols[1].download_button("Excel", audit.tracked(lambda: export.to_xlsx([(T["table_download"], published(), TABLE)], notes()),
+                            file_name=f"{stem}.xlsx", view="partners_table", filters=filters), f"{stem}.xlsx",
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            key="partners_table_xlsx", icon=":material/download:", on_click="ignore")

@@ -16,7 +16,8 @@ import pandas  # noqa: F401  imported up front: sessions starting together raced
 import polars as pl
 import streamlit as st
 
-from psynam import db, export, formatting as fmt, labels, privacy, reference, store
+from psynam import access, audit, db, export, formatting as fmt, labels, privacy, reference, store
+from psynam.labels import access as access_labels
 from psynam.build import ensure_database, outdated
 from psynam.filters import Filters
 
@@ -188,11 +189,16 @@ def kpi(column, key: str, now, before, *, kind: str = "count", help_extra: str |
 # ---- charts with their definition and downloads --------------------------------------------------
 
 def public_mode() -> bool:
-    """The meeting mode: everything on screen is suppressed as if it left the coordinator's screen."""
-    return bool(st.session_state.get("public"))
+    """Whether what is on screen goes through the privacy rule: always for a role other than coordinateur
+    (decided on the server by psynam.access, whatever a widget, a link or the session state says), and
+    for a coordinator in the meeting mode."""
+    return not access.current().exact_figures or bool(st.session_state.get("public"))
 
 
 def public_toggle() -> None:
+    if not access.current().exact_figures:  # no toggle to switch off: say why figures are protected
+        st.sidebar.caption(access_labels.TEXT["protected"].format(last=privacy.DEFAULT_THRESHOLD - 1))
+        return
     st.sidebar.toggle(labels.FILTERS["public"], key="public", bind="query-params", help=labels.FILTERS["public_help"])
 
 
@@ -216,15 +222,18 @@ def chart_block(key: str, build, data: pl.DataFrame, columns: list[export.Column
     stem = export.file_stem(title, filters.date_from, filters.date_to)
     notes = once(lambda: download_notes(title, definition, filters))
     # Files are made when a button is clicked (callables), not on every rerun: a rerun stays cheap.
+    if not access.current().can_download:
+        return state
+    track = lambda make, ext: audit.tracked(make, file_name=f"{stem}.{ext}", view=key, filters=filters)  # noqa: E731
     cols = st.columns([1, 1, 1, 1, 6])
-    cols[0].download_button("CSV", lambda: export.to_csv(published(), columns), f"{stem}.csv", "text/csv",
+    cols[0].download_button("CSV", track(lambda: export.to_csv(published(), columns), "csv"), f"{stem}.csv", "text/csv",
                             key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    cols[1].download_button("Excel", lambda: export.to_xlsx([(title, published(), columns)], notes()), f"{stem}.xlsx",
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    cols[1].download_button("Excel", track(lambda: export.to_xlsx([(title, published(), columns)], notes()), "xlsx"),
+                            f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
-    cols[2].download_button("PNG", lambda: export.image(build(published().frame), "png"), f"{stem}.png", "image/png",
-                            key=f"{key}_png", icon=":material/image:", on_click="ignore")
-    cols[3].download_button("SVG", lambda: export.image(build(published().frame), "svg"), f"{stem}.svg",
+    cols[2].download_button("PNG", track(lambda: export.image(build(published().frame), "png"), "png"), f"{stem}.png",
+                            "image/png", key=f"{key}_png", icon=":material/image:", on_click="ignore")
+    cols[3].download_button("SVG", track(lambda: export.image(build(published().frame), "svg"), "svg"), f"{stem}.svg",
                             "image/svg+xml", key=f"{key}_svg", icon=":material/image:", on_click="ignore")
     return state
 

@@ -117,8 +117,8 @@ def definition(key: str) -> str:
 # ---- area catalogues -------------------------------------------------------------------------------
 # Each mission page keeps its words in psynam/labels/<area>.py (PAGE, TEXT, INDICATORS); they join the one
 # catalogue here, so the glossary lists every indicator and no page carries French literals.
-from psynam.labels import budget, imports, partners, priorities, report, south  # noqa: E402
+from psynam.labels import access, budget, imports, partners, priorities, report, south  # noqa: E402
 
-for _area in (partners, south, priorities, budget, imports, report):
+for _area in (partners, south, priorities, budget, imports, report, access):
     PAGES.update(_area.PAGE)
     INDICATORS.update(_area.INDICATORS)
