@@ -3,7 +3,7 @@
 -- Parameters:
 --   $date_from  date           first day included
 --   $date_to    date           last day included
---   $events     varchar[]      event codes to keep; empty list for all
+--   $events     varchar[]      event codes to keep; null or an empty list for all
 -- Output columns: seq, happened_at (timestamp), event, who, role, via, file_name, view, filters, detail (JSON text)
 
 with
@@ -16,7 +16,7 @@ chosen as (
     select *
     from log
     where cast(happened_at as date) between $date_from and $date_to
-      and (len($events) = 0 or list_contains($events, event))
+      and ($events is null or len($events) = 0 or list_contains($events, event))
 )
 
 select * from chosen
