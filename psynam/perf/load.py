@@ -1,7 +1,10 @@
-"""`python -m psynam load [--sessions 30] [--duration 60] [--think 5,15] [--db FILE]`: concurrent app sessions over
-WebSocket on loopback while one import runs; prints failed sessions, rerun latency and server memory.
+"""`python -m psynam load [--sessions 30] [--duration 60] [--think 5,15] [--workers N] [--db FILE]`: concurrent
+app sessions over WebSocket on loopback while one import runs; prints failed sessions, rerun latency and
+server memory.
 
-It serves the app itself (`streamlit run` on a free loopback port) over a copy of a 1-million-session
+It serves the app itself — one `streamlit run` on a free loopback port, or with `--workers N` the team
+deployment of `python -m psynam serve` (nginx in front of N workers, sessions sticky by cookie) — over a
+copy of a 1-million-session
 database (generated once with the sample generator into /tmp/psynam-load/ when --db is not given), then
 opens N sessions the way a browser does: a WebSocket on /_stcore/stream, protobuf BackMsg/ForwardMsg
 from streamlit.proto. Each session opens a page, then changes filters (a rerun whose query string holds
@@ -107,8 +110,12 @@ class Session:
 
     async def __aenter__(self):
         import websockets
+        # As a browser: the page first (its cookies: nginx's sticky route, Streamlit's XSRF), then the socket.
+        cookies = await asyncio.to_thread(_page_cookies, self.origin)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], origin=self.origin,
-                                           max_size=None, open_timeout=30, ping_interval=None)
+                                           additional_headers=headers, max_size=None, open_timeout=30,
+                                           ping_interval=None)
         return self
 
     async def __aexit__(self, *exc):
@@ -136,6 +143,15 @@ class Session:
             elif kind == "script_finished":
                 out.update(seconds=time.perf_counter() - started, status=fm.script_finished)
                 return out
+
+
+def _page_cookies(base: str) -> dict[str, str]:
+    from http.cookies import SimpleCookie
+    with urllib.request.urlopen(f"{base}/", timeout=30) as response:
+        jar = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+    return {k: m.value for k, m in jar.items()}
 
 
 async def user(index: int, url: str, origin: str, pages: dict[str, str], deadline: float, stats: dict,
@@ -191,27 +207,42 @@ def cli(args) -> int:
     low, high = (float(x) for x in str(getattr(args, "think", "") or f"{THINK[0]},{THINK[1]}").split(","))
     think = (max(0.0, low), max(low, high))
     served = prepare_database(args.db)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = WORKDIR / "streamlit.log"
-    env = dict(os.environ, PSYNAM_DB=str(served))
-    with open(log, "wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-             "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    workers = max(0, min(int(getattr(args, "workers", 0) or 0), 8))
+    deployment, server = None, None
+    if workers:  # the team deployment: nginx + N workers (psynam/serve.py), the load goes through nginx
+        from psynam.serve import Deployment
+        deployment = Deployment(workers=workers, port=_free_port(), db=str(served), workdir=WORKDIR / "serve",
+                                secrets=str(WORKDIR / "no-secrets.toml"))
+        try:
+            deployment.start()
+        except SystemExit as refused:
+            print(f"load: {refused}", file=sys.stderr)
+            return 1
+        base, log = deployment.url, WORKDIR / "serve"
+        pids = [w.process.pid for w in deployment.pool]
+    else:
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        log = WORKDIR / "streamlit.log"
+        env = dict(os.environ, PSYNAM_DB=str(served))
+        with open(log, "wb") as out:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+                 "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+                 "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        pids = [server.pid]
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                with urllib.request.urlopen(f"{base}/_stcore/health" if server else f"{base}/healthz", timeout=2):
                     break
             except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
+                if (server and server.poll() is not None) or time.monotonic() > deadline:
                     print(f"load: the server did not start, see {log}", file=sys.stderr)
                     return 1
                 time.sleep(0.3)
-        before, _ = rss_mb(server.pid)
+        before = sum(rss_mb(pid)[0] for pid in pids)
         export = sorted(SAMPLE_DIR.glob("*.zip"))[0]
 
         def importer() -> dict:
@@ -222,17 +253,23 @@ def cli(args) -> int:
                     "tail": (done.stdout + done.stderr).strip().splitlines()[-1:] or [""]}
 
         print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
-        print(f"load: {sessions} sessions for {duration:.0f} s on {served} ({base}); think time {think[0]:g}-{think[1]:g} s;"
-              f" one import at t+{duration / 4:.0f} s", flush=True)
+        print(f"load: {sessions} sessions for {duration:.0f} s on {served} ({base}"
+              + (f", nginx in front of {workers} workers" if workers else ", one Streamlit process")
+              + f"); think time {think[0]:g}-{think[1]:g} s; one import at t+{duration / 4:.0f} s", flush=True)
         stats = asyncio.run(asyncio.wait_for(drive(base, sessions, duration, importer, think),
                                              duration + 2 * RERUN_TIMEOUT + MAX_DURATION))
-        after, peak = rss_mb(server.pid)
+        after = sum(rss_mb(pid)[0] for pid in pids)
+        peak = sum(rss_mb(pid)[1] for pid in pids)
+        print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        if deployment:
+            deployment.stop()
+        else:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
     times = [t for _, t in stats["reruns"]]
     imp = stats["import"]
     during = [t for at, t in stats["reruns"] if imp["start"] <= at <= imp["end"] + 5]
@@ -247,7 +284,8 @@ def cli(args) -> int:
     print(f"during the import (+5 s): {len(during)} reruns; p50 {fmt(percentile(during, 0.5))}, "
           f"p95 {fmt(percentile(during, 0.95))}")
     print(f"import: {imp['end'] - imp['start']:.1f} s, exit {imp['rc']} ({imp['tail'][0][:120]})")
-    print(f"server memory: {before:,.0f} MB before, {after:,.0f} MB after, peak {peak:,.0f} MB")
+    print(f"server memory{' (all workers)' if workers else ''}: {before:,.0f} MB before, {after:,.0f} MB after, "
+          f"peak {peak:,.0f} MB")
     if times:
         print(f"mean rerun {statistics.mean(times):.3f} s")
     return 0 if not stats["failed"] else 1
