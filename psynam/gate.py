@@ -23,7 +23,10 @@ def gate() -> access.Access:
     """The current access when it has a role; otherwise draw why not (login button, refusal) and stop."""
     me = access.current()
     if me.role is None:
-        _refusal(me)
+        # The refusal is the one page registered: without st.navigation Streamlit would list (and serve)
+        # the scripts of pages/ by itself, figures included.
+        st.navigation([st.Page(lambda: _refusal(me), title=TEXT["login_title"], url_path="connexion", default=True)],
+                      position="hidden").run()
         st.stop()
     if me.via == access.VIA_LOGIN:
         _record_login_once(me)

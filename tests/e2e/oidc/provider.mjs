@@ -32,8 +32,6 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
   },
   cookies: { keys: ['psynam-tests-only'] },
   features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
-  // The tests' app asks for the account picker as Entra ID would; this provider has none: a login form.
-  extraParams: ['prompt'],
   ttl: { Session: 3600, Grant: 3600, AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600 },
 });
 
