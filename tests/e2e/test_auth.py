@@ -16,24 +16,10 @@ import pytest
 
 from psynam import ROOT, audit, metrics
 from psynam.filters import Filters
-from tests.e2e.auth_provider import free_port, sign_in, sign_out, start_provider, stop
+from tests.e2e.auth_provider import sign_in, sign_out
 from tests.e2e.conftest import PSEUDONYM, page_text, settle
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="session")
-def auth_ports() -> dict[str, int]:
-    """Ports chosen up front: the provider must know every redirect URI it will accept."""
-    return {"app": free_port(), "proxy": free_port()}
-
-
-@pytest.fixture(scope="session")
-def oidc(auth_ports, tmp_path_factory):
-    provider, process = start_provider((auth_ports["app"], auth_ports["proxy"]),
-                                       tmp_path_factory.mktemp("oidc") / "provider.log")
-    yield provider
-    stop(process)
 
 
 @pytest.fixture(scope="session")
