@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from psynam.serve import Deployment, healthy
-from tests.e2e.auth_provider import sign_in, sign_out
+from tests.e2e.auth_provider import missing, sign_in, sign_out
 from tests.e2e.conftest import page_text, settle
 
 pytestmark = pytest.mark.e2e
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def deployment(oidc, auth_ports, e2e_db, tmp_path_factory):
     if shutil.which("nginx") is None:
-        pytest.skip("nginx is not installed (apt-get install -y nginx)")
+        missing("nginx is not installed (apt-get install -y nginx)")
     folder = tmp_path_factory.mktemp("deploy")
     port = auth_ports["proxy"]
     served = Deployment(workers=2, port=port, db=str(e2e_db), secrets=str(oidc.secrets(port, folder)),
