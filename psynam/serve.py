@@ -29,7 +29,7 @@ TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 HEALTH_EVERY_S = 5.0
 HEALTH_FAILURES = 3          # consecutive failed checks before a worker is restarted
 START_TIMEOUT_S = 120.0
-NGINX = os.environ.get("PSYNAM_NGINX", "nginx")
+NGINX = os.environ.get("PSYNAM_NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def secrets_files(explicit: str | None = None) -> list[Path]:
@@ -139,7 +139,7 @@ class Deployment:
             raise SystemExit("\n".join(refusal))
         if settings.login and not (settings.emails or settings.groups):
             print(TEXT["serve_no_roles"], file=sys.stderr)
-        if shutil.which(NGINX) is None:
+        if not Path(NGINX).exists() and shutil.which(NGINX) is None:
             raise SystemExit("Refus de servir : nginx est introuvable (apt-get install -y nginx).")
         self.workdir.mkdir(parents=True, exist_ok=True)
         nginx_dir = self.workdir / "nginx"
