@@ -174,9 +174,10 @@ def tracked(make: Callable[[], bytes | str] | bytes | str, *, file_name: str, vi
 # ---- write actions (psynam.ingest, psynam.store): checked where they run, logged when done ------------
 
 def _import_target(bound: inspect.BoundArguments):
+    """The database an import writes: the staged copy's (confirm), else the `db` argument (stage)."""
     staged = bound.arguments.get("staged")
     candidate = getattr(staged, "candidate", None)
-    return getattr(candidate, "db", None)
+    return getattr(candidate, "db", None) or bound.arguments.get("db")
 
 
 def _import_detail(bound, result, target) -> dict:
@@ -200,18 +201,26 @@ _DETAILS = {"import": (_import_target, _import_detail), "undo": (None, _undo_det
 def write_action(action: str, *, log: bool = True):
     """Decorator for a write entry point: the role is checked before anything runs (access.require: a
     representative or committee session gets AccessDenied, nothing written); once the function returns,
-    the action is appended to the audit log beside the database it wrote (when `log`)."""
+    the action is appended to the audit log beside the database it wrote (when `log`); a refusal is
+    logged as `refused` with the action."""
     def wrap(function):
         signature = inspect.signature(function)
 
         @functools.wraps(function)
         def guarded(*args, **kwargs):
-            who = access.require(action)
-            if not log:
-                return function(*args, **kwargs)
             bound = signature.bind(*args, **kwargs)
             target_of, detail_of = _DETAILS[action]
-            target = target_of(bound) if target_of else None
+            target = target_of(bound) if target_of else bound.arguments.get("db")
+            try:
+                who = access.require(action)
+            except access.AccessDenied:
+                try:  # the attempt is worth a line too; it must not turn the refusal into another error
+                    record("refused", db=target, action=action)
+                except Exception as exc:
+                    print(f"psynam: could not write the audit log for a refused {action}: {exc}", file=sys.stderr)
+                raise
+            if not log:
+                return function(*args, **kwargs)
             result = function(*args, **kwargs)
             try:
                 detail = detail_of(bound, result, target)
