@@ -73,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="seconds between two filter changes of one session, as MIN,MAX (default 5,15; 1,3 = stress)")
     p.add_argument("--workers", type=int, default=0,
                    help="serve through nginx in front of N Streamlit workers (psynam serve); 0: one process, direct")
+    p.add_argument("--as", dest="as_role", choices=["coordinateur", "representant", "comite"], default="coordinateur",
+                   help="every session logged in with this role (needs --workers; default: coordinator, no login)")
     p.add_argument("--db", default=None)
 
     p = sub.add_parser("serve", help="serve the app to a team: N Streamlit workers behind nginx (sticky sessions)")

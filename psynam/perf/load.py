@@ -102,6 +102,36 @@ def prepare_database(db: str | None) -> Path:
     return served
 
 
+# With `--as ROLE` (through the proxy only) every session is a logged-in user of that role: the app gets a
+# login configuration whose provider is never called, and each session carries the identity cookie that
+# Streamlit's OIDC callback would have set, signed with the deployment's cookie secret.
+LOGIN: dict = {}
+LOGIN_BUTTON = "Se connecter"
+LOAD_COOKIE_SECRET = "psynam-load-only-" + "0" * 32
+LOAD_EMAILS = {"coordinateur": "load-coord@psynam.test", "representant": "load-rep@psynam.test",
+               "comite": "load-comite@psynam.test"}
+
+
+def login_secrets(path: Path, base: str) -> Path:
+    path.write_text(f"""[auth]
+redirect_uri = "{base}/oauth2callback"
+cookie_secret = "{LOAD_COOKIE_SECRET}"
+client_id = "psynam-load"
+client_secret = "never-used"
+server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
+""" + "".join(f'[roles.{role}]\nemails = ["{email}"]\n' for role, email in LOAD_EMAILS.items()), encoding="utf-8")
+    return path
+
+
+def _identity_cookie(origin: str) -> str:
+    import json
+
+    from streamlit.web.server.starlette.starlette_app_utils import create_signed_value
+    claims = {"email": LOGIN["email"], "email_verified": True, "name": LOGIN["role"], "iat": int(time.time()),
+              "origin": origin, "is_logged_in": True, "provider": "default"}
+    return create_signed_value(LOAD_COOKIE_SECRET, "_streamlit_user", json.dumps(claims)).decode()
+
+
 class Session:
     """One browser tab's worth of protocol: rerun requests and the messages that answer them."""
 
@@ -112,8 +142,12 @@ class Session:
         import websockets
         # As a browser: the page first (its cookies: nginx's sticky route, Streamlit's XSRF), then the socket.
         cookies = await asyncio.to_thread(_page_cookies, self.origin)
+        protocols = ["streamlit"]
+        if LOGIN:  # logged in: the identity cookie, read by Streamlit only with a valid XSRF token
+            cookies["_streamlit_user"] = _identity_cookie(self.origin)
+            protocols.append(cookies.get("_streamlit_xsrf", ""))
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None
-        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], origin=self.origin,
+        self.ws = await websockets.connect(self.url, subprotocols=protocols, origin=self.origin,
                                            additional_headers=headers, max_size=None, open_timeout=30,
                                            ping_interval=None)
         return self
@@ -137,20 +171,31 @@ class Session:
             kind = fm.WhichOneof("type")
             if kind == "navigation":
                 out["pages"] = {p.url_pathname: p.page_script_hash for p in fm.navigation.app_pages}
-            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element" \
-                    and fm.delta.new_element.WhichOneof("type") == "exception":
-                out["exception"] = fm.delta.new_element.exception.message[:200]
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                element = fm.delta.new_element
+                if element.WhichOneof("type") == "exception":
+                    out["exception"] = element.exception.message[:200]
+                elif element.WhichOneof("type") == "button" and element.button.label == LOGIN_BUTTON:
+                    out["exception"] = "the login page, not the dashboard: the session is not logged in"
+                elif element.WhichOneof("type") == "alert" and any(
+                        t in element.alert.body for t in ("n'a pas de rôle", "n'est pas servi", "mal configurée")):
+                    out["exception"] = f"refused: {element.alert.body[:120]}"
             elif kind == "script_finished":
                 out.update(seconds=time.perf_counter() - started, status=fm.script_finished)
                 return out
 
 
 def _page_cookies(base: str) -> dict[str, str]:
+    """The cookies a browser holds after opening the page: nginx's route, then Streamlit's XSRF cookie
+    (which Streamlit sets on its /_stcore endpoints, not on the page itself)."""
     from http.cookies import SimpleCookie
-    with urllib.request.urlopen(f"{base}/", timeout=30) as response:
-        jar = SimpleCookie()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar.load(header)
+    jar = SimpleCookie()
+    for path in ("/", "/_stcore/health"):
+        request = urllib.request.Request(f"{base}{path}", headers={"Cookie": "; ".join(
+            f"{k}={m.value}" for k, m in jar.items())} if jar else {})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                jar.load(header)
     return {k: m.value for k, m in jar.items()}
 
 
@@ -209,10 +254,19 @@ def cli(args) -> int:
     served = prepare_database(args.db)
     workers = max(0, min(int(getattr(args, "workers", 0) or 0), 8))
     deployment, server = None, None
+    role = getattr(args, "as_role", None) or "coordinateur"
+    if role != "coordinateur" and not workers:
+        print("load: --as needs --workers (the login goes through psynam serve)", file=sys.stderr)
+        return 2
     if workers:  # the team deployment: nginx + N workers (psynam/serve.py), the load goes through nginx
         from psynam.serve import Deployment
-        deployment = Deployment(workers=workers, port=_free_port(), db=str(served), workdir=WORKDIR / "serve",
-                                secrets=str(WORKDIR / "no-secrets.toml"))
+        port = _free_port()
+        secrets = WORKDIR / "no-secrets.toml"
+        if role != "coordinateur":
+            secrets = login_secrets(WORKDIR / "load-secrets.toml", f"http://127.0.0.1:{port}")
+            LOGIN.update(role=role, email=LOAD_EMAILS[role])
+        deployment = Deployment(workers=workers, port=port, db=str(served), workdir=WORKDIR / "serve",
+                                secrets=str(secrets))
         try:
             deployment.start()
         except SystemExit as refused:
@@ -255,6 +309,7 @@ def cli(args) -> int:
         print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
         print(f"load: {sessions} sessions for {duration:.0f} s on {served} ({base}"
               + (f", nginx in front of {workers} workers" if workers else ", one Streamlit process")
+              + f", sessions as {role}"
               + f"); think time {think[0]:g}-{think[1]:g} s; one import at t+{duration / 4:.0f} s", flush=True)
         stats = asyncio.run(asyncio.wait_for(drive(base, sessions, duration, importer, think),
                                              duration + 2 * RERUN_TIMEOUT + MAX_DURATION))
