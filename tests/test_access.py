@@ -220,3 +220,26 @@ def test_no_login_configured_on_loopback_is_the_laptop_coordinator(tiny_copy, mo
     small_commune(at)
     assert metrics(at)["Séances"] == "3"
     assert any("Poste local" in c.value for c in at.sidebar.caption)
+
+
+def test_coordinators_read_the_audit_log_and_export_it(tiny_copy, monkeypatch, downloads):
+    at = app_as(tiny_copy, monkeypatch, claims(COORD))
+    small_commune(at)
+    download(at, downloads, "overview_sessions_by_month_xlsx")
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["happened_at", "event", "who", "role", "via", "file_name", "view", "filters", "detail"]
+    assert set(table["event"]) == {"Connexion", "Téléchargement"} and set(table["who"]) == {COORD}
+    text = download(at, downloads, "audit_csv").decode("utf-8")
+    assert text.startswith("\ufeffDate et heure;Événement;Qui;Rôle;Accès;Fichier;Vue;Filtres;Détail")
+    assert "Téléchargement" in text and ".xlsx" in text and "communes=93056" in text
+    at.multiselect(key="audit_events").set_value(["login"]).run()
+    assert set(at.dataframe[0].value["event"]) == {"Connexion"}
+    # the export of the log is itself logged; a second tab of the same login is not a second login
+    from psynam import audit
+    issued = int(table["detail"].str.extract(r'"issued_at": (\d+)').dropna()[0].iloc[0])
+    app_as(tiny_copy, monkeypatch, {**claims(COORD), "iat": issued})
+    log = audit.events(date(2000, 1, 1), date(2100, 1, 1), db=tiny_copy)
+    assert log["event"].to_list().count("login") == 1
+    assert log.filter(log["view"] == "audit")["event"].to_list() == ["download"]
