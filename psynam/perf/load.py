@@ -61,6 +61,12 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (its own threads; not its children)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -297,6 +303,7 @@ def cli(args) -> int:
                     return 1
                 time.sleep(0.3)
         before = sum(rss_mb(pid)[0] for pid in pids)
+        cpu_before = sum(cpu_seconds(pid) for pid in pids)
         export = sorted(SAMPLE_DIR.glob("*.zip"))[0]
 
         def importer() -> dict:
@@ -314,6 +321,7 @@ def cli(args) -> int:
         stats = asyncio.run(asyncio.wait_for(drive(base, sessions, duration, importer, think),
                                              duration + 2 * RERUN_TIMEOUT + MAX_DURATION))
         after = sum(rss_mb(pid)[0] for pid in pids)
+        cpu_used = sum(cpu_seconds(pid) for pid in pids) - cpu_before
         peak = sum(rss_mb(pid)[1] for pid in pids)
         print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     finally:
@@ -343,4 +351,9 @@ def cli(args) -> int:
           f"peak {peak:,.0f} MB")
     if times:
         print(f"mean rerun {statistics.mean(times):.3f} s")
+    served_runs = len(times) + len(stats["opens"])
+    if served_runs:  # less sensitive than latency to other work on the machine: what the app itself spent
+        print(f"server CPU: {cpu_used:.1f} s for {served_runs} runs ({cpu_used / served_runs:.3f} s per run, "
+              f"{cpu_used / duration:.2f} cores on average over the {duration:.0f} s; the import's own process "
+              f"not counted)")
     return 0 if not stats["failed"] else 1
