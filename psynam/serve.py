@@ -268,10 +268,15 @@ def kick(port: int) -> None:
                 fm.ParseFromString(await asyncio.wait_for(ws.recv(), 120))
                 if fm.WhichOneof("type") == "script_finished":
                     return
-    try:
-        asyncio.run(once())
-    except Exception as exc:  # warming is a convenience: the first visitor starts it otherwise
-        print(f"psynam serve: could not open a first session on port {port}: {exc}", file=sys.stderr)
+    def run():  # in a thread of its own: the caller may already run an event loop (tests driving a browser)
+        try:
+            asyncio.run(once())
+        except Exception as exc:  # warming is a convenience: the first visitor starts it otherwise
+            print(f"psynam serve: could not open a first session on port {port}: {exc}", file=sys.stderr)
+    import threading
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(150)
 
 
 def cli(args) -> int:
