@@ -1,11 +1,14 @@
-"""The router: page config, the shared filter bar, st.navigation, pg.run() — nothing else."""
+"""The router: page config, the login gate, the shared filter bar, st.navigation, pg.run() — nothing else."""
 
 import streamlit as st
 
-from psynam import labels, pack, present, ui
+from psynam import access, gate, labels, pack, present, ui
 
 st.set_page_config(page_title=labels.APP_TITLE, page_icon=":material/psychology:", layout="wide")
-ui.prepare_database()
+gate.start_warmer()  # once per server process: warms the default view after every data change
+me = gate.gate()  # who is here (psynam/access.py); without a role, only a French message and st.stop()
+with access.system():  # building or upgrading the database is the server's own job, whoever opened the page
+    ui.prepare_database()
 
 # (file, key in labels.PAGES, URL path, icon). Known Streamlit behaviour: opening a deep link whose path
 # differs from the page's file name shows a "Page not found" notice over the page on the very first load,
@@ -20,12 +23,14 @@ PAGES = [
     ("pages/rules.py", "rules", "plafonds", ":material/rule:"),
     ("pages/imports.py", "imports", "imports", ":material/upload_file:"),
     ("pages/report.py", "report", "rapport", ":material/summarize:"),
+    ("pages/audit.py", "audit", "journal", ":material/policy:"),
     ("pages/glossary.py", "glossary", "glossaire", ":material/menu_book:"),
 ]
+NEEDS = {"imports": "import", "report": "download", "audit": "audit"}  # what a page needs beyond viewing
 presenting = bool(st.query_params.get("present"))
-page = st.navigation([
+page = st.navigation([  # a page the role may not use is not registered: its link falls back to the overview
     st.Page(file, title=labels.PAGES[key], url_path=path, icon=icon, default=(key == "overview"))
-    for file, key, path, icon in PAGES
+    for file, key, path, icon in PAGES if me.allows(NEEDS.get(key, "view"))
 ], position="hidden" if presenting else "sidebar")
 if presenting:  # presentation mode: slides for a meeting (psynam/present.py)
     present.run()
@@ -34,5 +39,8 @@ filters = ui.filter_bar()
 ui.public_toggle()
 st.session_state["filters"] = ui.public_filters(filters)  # public mode: period and network only
 ui.reset_charts()
-page.run()
+try:
+    page.run()
+except access.AccessDenied as refused:  # a write action refused where it runs: a message, never a traceback
+    st.error(str(refused))
 pack.sidebar_button(st.session_state["filters"])

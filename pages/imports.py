@@ -8,11 +8,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from psynam import db, labels, store, ui
+from psynam import access, audit, db, labels, store, ui
 from psynam.ingest import confirm, discard, present, stage
 from psynam.ingest.undo import UndoRefused, undo
 from psynam.labels.imports import COUNTS, HISTORY, ISSUES, TEXT
 
+access.require("import")  # coordinators only, whatever link led here (psynam/access.py)
 STATE = "import_dry_run"          # {"signature", "staged", "folder"} of the dry run on screen
 
 
@@ -96,7 +97,8 @@ if dry:
             st.caption(TEXT["errors_more"].format(n=report.omitted_errors))
         if report.omitted_warnings:
             st.caption(TEXT["issues_more"].format(n=report.omitted_warnings))
-        st.download_button(TEXT["issues_download"], present.issues_csv(issues), "psynam_import_rejets.csv",
+        st.download_button(TEXT["issues_download"], audit.tracked(present.issues_csv(issues), file_name="psynam_import_rejets.csv",
+                           view="imports"), "psynam_import_rejets.csv",
                            "text/csv", key="import_issues_csv", icon=":material/download:", on_click="ignore")
     left, right, _ = st.columns([2, 1, 5])
     if left.button(TEXT["confirm"], key="import_confirm", type="primary", disabled=staged.candidate is None):

@@ -3,7 +3,7 @@ network of the filter bar; the same report as `python -m psynam report`."""
 
 import streamlit as st
 
-from psynam import export, report, ui
+from psynam import access, audit, export, report, ui
 from psynam.labels import report as words
 from psynam.report.content import describe
 
@@ -20,7 +20,14 @@ st.caption(T["cli_hint"])
 
 def document(fmt: str):
     """Built on click only (the PDF prints through Chromium)."""
-    return lambda: report.render(report.build(ui.run, filters), fmt)
+    name = export.file_stem("rapport comite", filters.date_from, filters.date_to) + f".{report.FORMATS[fmt][1]}"
+    return audit.tracked(lambda: report.render(report.build(ui.run, filters), fmt), file_name=name, view="report",
+                         filters=filters)
+
+
+if not access.current().can_download:  # the committee's role sees the report on screen, in presentation mode
+    st.info(access.denied_text("download"))
+    st.stop()
 
 
 cols = st.columns(3)

@@ -71,7 +71,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--duration", type=float, default=60.0, help="seconds of load (bounded)")
     p.add_argument("--think", default="5,15",
                    help="seconds between two filter changes of one session, as MIN,MAX (default 5,15; 1,3 = stress)")
+    p.add_argument("--workers", type=int, default=0,
+                   help="serve through nginx in front of N Streamlit workers (psynam serve); 0: one process, direct")
+    p.add_argument("--as", dest="as_role", choices=["coordinateur", "representant", "comite"], default="coordinateur",
+                   help="every session logged in with this role (needs --workers; default: coordinator, no login)")
     p.add_argument("--db", default=None)
+
+    p = sub.add_parser("serve", help="serve the app to a team: N Streamlit workers behind nginx (sticky sessions)")
+    p.add_argument("--workers", type=int, default=2, help="Streamlit processes (default 2; about one per core)")
+    p.add_argument("--address", default="127.0.0.1",
+                   help="address nginx listens on (default 127.0.0.1; another needs a login in secrets.toml)")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--db", default=None)
+    p.add_argument("--secrets", default=None, help="secrets file (default: .streamlit/secrets.toml)")
+    p.add_argument("--workdir", default=None, help="nginx configuration, logs (default /tmp/psynam-serve)")
 
     args = parser.parse_args(argv)
     if args.command == "sample":
@@ -110,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "load":
         from psynam.perf.load import cli as load_cli
         return load_cli(args)
+    if args.command == "serve":
+        from psynam.serve import cli as serve_cli
+        return serve_cli(args)
     if args.command == "build":
         from psynam.build import cli as build_cli
         return build_cli(args)

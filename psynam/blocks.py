@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 import streamlit as st
 
-from psynam import export, formatting as fmt, labels, privacy, ui, views
+from psynam import access, audit, export, formatting as fmt, labels, privacy, ui, views
 from psynam.charts.files import Stamp
 from psynam.views import Result
 
@@ -141,15 +141,22 @@ class ChartRecord:
 def downloads(key: str, result: Result, title: str, definition: str, *, build=None, subset=None) -> None:
     """CSV and Excel of the published result; with a builder, its chart as PNG and SVG (16:9 slide and
     half an A4 page), framed with its title, filters, data date, source and small-count note."""
+    if not access.current().can_download:  # the role decides (comite: no file leaves)
+        return
     filters = _filters()
     published = ui.once(result.published)
     columns = result.columns(subset)
     stem = export.file_stem(title, filters.date_from, filters.date_to)
     info = ui.once(lambda: notes(title, definition, filters))
+
+    def tracked(make, name: str):  # checked and written in the audit log when the file is asked for
+        return audit.tracked(make, file_name=name, view=key, filters=filters)
+
     cols = st.columns([1, 1, 2, 4] if build else [1, 1, 6])
-    cols[0].download_button(labels.DOWNLOADS["csv"], lambda: export.to_csv(published(), columns), f"{stem}.csv",
-                            "text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    cols[1].download_button(labels.DOWNLOADS["xlsx"], lambda: export.to_xlsx([(title, published(), columns)], info()),
+    cols[0].download_button(labels.DOWNLOADS["csv"], tracked(lambda: export.to_csv(published(), columns), f"{stem}.csv"),
+                            f"{stem}.csv", "text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+    cols[1].download_button(labels.DOWNLOADS["xlsx"],
+                            tracked(lambda: export.to_xlsx([(title, published(), columns)], info()), f"{stem}.xlsx"),
                             f"{stem}.xlsx", XLSX_MIME, key=f"{key}_xlsx", icon=":material/download:",
                             on_click="ignore")
     if build is None:
@@ -157,10 +164,12 @@ def downloads(key: str, result: Result, title: str, definition: str, *, build=No
     with cols[2].popover(labels.DOWNLOADS["image"], icon=":material/image:"):
         for kind, size, suffix in (("png", "slide", ""), ("svg", "slide", ""), ("png", "a4", "_a4"),
                                    ("svg", "a4", "_a4")):
+            name = f"{stem}{suffix}.{kind}"
             st.download_button(
                 labels.DOWNLOADS[f"{kind}_{size}"],
-                (lambda kind=kind, size=size: export.chart_file(build(published()), stamp(title, filters), kind, size)),
-                f"{stem}{suffix}.{kind}", "image/png" if kind == "png" else "image/svg+xml",
+                tracked(lambda kind=kind, size=size: export.chart_file(build(published()), stamp(title, filters),
+                                                                       kind, size), name),
+                name, "image/png" if kind == "png" else "image/svg+xml",
                 key=f"{key}_{kind}{suffix}", icon=":material/image:", on_click="ignore", width="stretch")
 
 

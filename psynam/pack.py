@@ -55,10 +55,10 @@ def sidebar_button(filters) -> None:
     are recorded). Images are drawn on click only."""
     import streamlit as st
 
-    from psynam import blocks, formatting as fmt, ui, views
+    from psynam import access, audit, blocks, formatting as fmt, ui, views
 
     records = list(ui.current_charts())
-    if filters is None:
+    if filters is None or not access.current().can_download:
         return
     if not records:
         st.sidebar.caption(T["no_charts"])
@@ -70,7 +70,8 @@ def sidebar_button(filters) -> None:
                          blocks.notes(T["pack"], T["pack_help"], filters),
                          [blocks.stamp(r.title, filters) for r in records])
 
+    name = export.file_stem("pack", filters.date_from, filters.date_to) + ".zip"
     st.sidebar.download_button(
-        T["pack"], pack,
-        export.file_stem("pack", filters.date_from, filters.date_to) + ".zip", "application/zip",
+        T["pack"], audit.tracked(pack, file_name=name, view="pack", filters=filters),
+        name, "application/zip",
         key="export_pack", icon=":material/folder_zip:", help=T["pack_help"], on_click="ignore")

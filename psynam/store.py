@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 
+from psynam.audit import write_action
+
 KEEP_BACKUPS = 10
 STALE_WORK_SECONDS = 24 * 3600  # a copy left by a dry run nobody confirmed
 
@@ -216,6 +218,7 @@ def backups(db: Path) -> list[Path]:
     return sorted(folder.glob("*.duckdb")) if folder.exists() else []
 
 
+@write_action("restore")
 def restore(db: Path, backup: Path) -> None:
     """Make `backup` the live file again (the current one becomes a backup in turn)."""
     with writer_lock(db):

@@ -16,7 +16,8 @@ import pandas  # noqa: F401  imported up front: sessions starting together raced
 import polars as pl
 import streamlit as st
 
-from psynam import db, formatting as fmt, labels, reference, store, views
+from psynam import access, db, formatting as fmt, labels, privacy, reference, store, views
+from psynam.labels import roles as access_labels
 from psynam.build import ensure_database, outdated
 from psynam.filters import Filters
 
@@ -149,11 +150,16 @@ def filter_bar() -> Filters | None:
 # ---- public mode, the charts of a run -------------------------------------------------------------
 
 def public_mode() -> bool:
-    """The meeting mode: everything on screen is suppressed as if it left the coordinator's screen."""
-    return bool(st.session_state.get("public"))
+    """Whether what is on screen goes through the privacy rule: always for a role other than coordinateur
+    (decided on the server by psynam.access, whatever a widget, a link or the session state says), and
+    for a coordinator in the meeting mode."""
+    return not access.current().exact_figures or bool(st.session_state.get("public"))
 
 
 def public_toggle() -> None:
+    if not access.current().exact_figures:  # no toggle to switch off: say why figures are protected
+        st.sidebar.caption(access_labels.TEXT["protected"].format(last=privacy.DEFAULT_THRESHOLD - 1))
+        return
     st.sidebar.toggle(labels.FILTERS["public"], key="public", bind="query-params", help=labels.FILTERS["public_help"])
 
 

@@ -30,6 +30,7 @@ import duckdb
 
 from psynam import db as database
 from psynam import store
+from psynam.audit import write_action
 from psynam.ingest import write
 from psynam.ingest.read import read_export
 from psynam.ingest.report import ERROR, ImportReport, Issue, UnreadableInput
@@ -63,6 +64,7 @@ class Staged:
     kept: list[tuple[Path, str]] = field(default_factory=list)   # (file to keep, sha256)
 
 
+@write_action("import", log=False)
 def stage(paths, db=None, *, accept_valid: bool = False, today: dt.date | None = None, user: str | None = None,
           via: str = "ligne de commande", fresh: bool = False, progress: Progress = _silent) -> Staged:
     """Import into a private copy of the database `db`; nothing is visible until confirm()."""
@@ -102,6 +104,7 @@ def stage(paths, db=None, *, accept_valid: bool = False, today: dt.date | None =
     return Staged(report, candidate, kept)
 
 
+@write_action("import")
 def confirm(staged: Staged, locked: bool = False) -> ImportReport:
     """Make a staged import the live database; raises store.StaleBase if the database changed since."""
     candidate = staged.candidate

@@ -18,6 +18,7 @@ import duckdb
 
 from psynam import db as database
 from psynam import store
+from psynam.audit import write_action
 from psynam.ingest.pipeline import IMPORT_MEMORY_LIMIT, current_user
 from psynam.ingest.tables import ORDER, TABLES
 from psynam.ingest.write import _q, changes_table
@@ -102,6 +103,7 @@ def _undo_table(con, table: str, import_id: int) -> tuple[int, int]:
     return deleted, restored
 
 
+@write_action("undo")
 def undo(import_id: int, db=None, user: str | None = None) -> UndoReport:
     """Undo an import of the database file `db`: on a copy, swapped in; the previous file kept as a backup."""
     path = Path(database.db_path(db))

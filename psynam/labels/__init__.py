@@ -156,10 +156,10 @@ def lookup(ref: str) -> str:
 # ---- area catalogues -------------------------------------------------------------------------------
 # Each mission page keeps its words in psynam/labels/<area>.py (PAGE, TEXT, INDICATORS); they join the one
 # catalogue here, so the glossary lists every indicator and no page carries French literals.
-from psynam.labels import access, budget, imports, network, partners, priorities, report, south  # noqa: E402
+from psynam.labels import access, budget, imports, network, partners, priorities, report, roles, south  # noqa: E402
 
 AREAS = {"partners": partners, "south": south, "priorities": priorities, "budget": budget, "imports": imports,
-         "report": report, "access": access, "network": network}
+         "report": report, "access": access, "network": network, "roles": roles}
 for _area in AREAS.values():
     PAGES.update(_area.PAGE)
     INDICATORS.update(_area.INDICATORS)

@@ -1,7 +1,10 @@
-"""`python -m psynam load [--sessions 30] [--duration 60] [--think 5,15] [--db FILE]`: concurrent app sessions over
-WebSocket on loopback while one import runs; prints failed sessions, rerun latency and server memory.
+"""`python -m psynam load [--sessions 30] [--duration 60] [--think 5,15] [--workers N] [--db FILE]`: concurrent
+app sessions over WebSocket on loopback while one import runs; prints failed sessions, rerun latency and
+server memory.
 
-It serves the app itself (`streamlit run` on a free loopback port) over a copy of a 1-million-session
+It serves the app itself — one `streamlit run` on a free loopback port, or with `--workers N` the team
+deployment of `python -m psynam serve` (nginx in front of N workers, sessions sticky by cookie) — over a
+copy of a 1-million-session
 database (generated once with the sample generator into /tmp/psynam-load/ when --db is not given), then
 opens N sessions the way a browser does: a WebSocket on /_stcore/stream, protobuf BackMsg/ForwardMsg
 from streamlit.proto. Each session opens a page, then changes filters (a rerun whose query string holds
@@ -58,6 +61,12 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (its own threads; not its children)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -99,6 +108,36 @@ def prepare_database(db: str | None) -> Path:
     return served
 
 
+# With `--as ROLE` (through the proxy only) every session is a logged-in user of that role: the app gets a
+# login configuration whose provider is never called, and each session carries the identity cookie that
+# Streamlit's OIDC callback would have set, signed with the deployment's cookie secret.
+LOGIN: dict = {}
+LOGIN_BUTTON = "Se connecter"
+LOAD_COOKIE_SECRET = "psynam-load-only-" + "0" * 32
+LOAD_EMAILS = {"coordinateur": "load-coord@psynam.test", "representant": "load-rep@psynam.test",
+               "comite": "load-comite@psynam.test"}
+
+
+def login_secrets(path: Path, base: str) -> Path:
+    path.write_text(f"""[auth]
+redirect_uri = "{base}/oauth2callback"
+cookie_secret = "{LOAD_COOKIE_SECRET}"
+client_id = "psynam-load"
+client_secret = "never-used"
+server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
+""" + "".join(f'[roles.{role}]\nemails = ["{email}"]\n' for role, email in LOAD_EMAILS.items()), encoding="utf-8")
+    return path
+
+
+def _identity_cookie(origin: str) -> str:
+    import json
+
+    from streamlit.web.server.starlette.starlette_app_utils import create_signed_value
+    claims = {"email": LOGIN["email"], "email_verified": True, "name": LOGIN["role"], "iat": int(time.time()),
+              "origin": origin, "is_logged_in": True, "provider": "default"}
+    return create_signed_value(LOAD_COOKIE_SECRET, "_streamlit_user", json.dumps(claims)).decode()
+
+
 class Session:
     """One browser tab's worth of protocol: rerun requests and the messages that answer them."""
 
@@ -107,8 +146,16 @@ class Session:
 
     async def __aenter__(self):
         import websockets
-        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], origin=self.origin,
-                                           max_size=None, open_timeout=30, ping_interval=None)
+        # As a browser: the page first (its cookies: nginx's sticky route, Streamlit's XSRF), then the socket.
+        cookies = await asyncio.to_thread(_page_cookies, self.origin)
+        protocols = ["streamlit"]
+        if LOGIN:  # logged in: the identity cookie, read by Streamlit only with a valid XSRF token
+            cookies["_streamlit_user"] = _identity_cookie(self.origin)
+            protocols.append(cookies.get("_streamlit_xsrf", ""))
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None
+        self.ws = await websockets.connect(self.url, subprotocols=protocols, origin=self.origin,
+                                           additional_headers=headers, max_size=None, open_timeout=30,
+                                           ping_interval=None)
         return self
 
     async def __aexit__(self, *exc):
@@ -130,12 +177,32 @@ class Session:
             kind = fm.WhichOneof("type")
             if kind == "navigation":
                 out["pages"] = {p.url_pathname: p.page_script_hash for p in fm.navigation.app_pages}
-            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element" \
-                    and fm.delta.new_element.WhichOneof("type") == "exception":
-                out["exception"] = fm.delta.new_element.exception.message[:200]
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                element = fm.delta.new_element
+                if element.WhichOneof("type") == "exception":
+                    out["exception"] = element.exception.message[:200]
+                elif element.WhichOneof("type") == "button" and element.button.label == LOGIN_BUTTON:
+                    out["exception"] = "the login page, not the dashboard: the session is not logged in"
+                elif element.WhichOneof("type") == "alert" and any(
+                        t in element.alert.body for t in ("n'a pas de rôle", "n'est pas servi", "mal configurée")):
+                    out["exception"] = f"refused: {element.alert.body[:120]}"
             elif kind == "script_finished":
                 out.update(seconds=time.perf_counter() - started, status=fm.script_finished)
                 return out
+
+
+def _page_cookies(base: str) -> dict[str, str]:
+    """The cookies a browser holds after opening the page: nginx's route, then Streamlit's XSRF cookie
+    (which Streamlit sets on its /_stcore endpoints, not on the page itself)."""
+    from http.cookies import SimpleCookie
+    jar = SimpleCookie()
+    for path in ("/", "/_stcore/health"):
+        request = urllib.request.Request(f"{base}{path}", headers={"Cookie": "; ".join(
+            f"{k}={m.value}" for k, m in jar.items())} if jar else {})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                jar.load(header)
+    return {k: m.value for k, m in jar.items()}
 
 
 async def user(index: int, url: str, origin: str, pages: dict[str, str], deadline: float, stats: dict,
@@ -191,27 +258,52 @@ def cli(args) -> int:
     low, high = (float(x) for x in str(getattr(args, "think", "") or f"{THINK[0]},{THINK[1]}").split(","))
     think = (max(0.0, low), max(low, high))
     served = prepare_database(args.db)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = WORKDIR / "streamlit.log"
-    env = dict(os.environ, PSYNAM_DB=str(served))
-    with open(log, "wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-             "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    workers = max(0, min(int(getattr(args, "workers", 0) or 0), 8))
+    deployment, server = None, None
+    role = getattr(args, "as_role", None) or "coordinateur"
+    if role != "coordinateur" and not workers:
+        print("load: --as needs --workers (the login goes through psynam serve)", file=sys.stderr)
+        return 2
+    if workers:  # the team deployment: nginx + N workers (psynam/serve.py), the load goes through nginx
+        from psynam.serve import Deployment
+        port = _free_port()
+        secrets = WORKDIR / "no-secrets.toml"
+        if role != "coordinateur":
+            secrets = login_secrets(WORKDIR / "load-secrets.toml", f"http://127.0.0.1:{port}")
+            LOGIN.update(role=role, email=LOAD_EMAILS[role])
+        deployment = Deployment(workers=workers, port=port, db=str(served), workdir=WORKDIR / "serve",
+                                secrets=str(secrets))
+        try:
+            deployment.start()
+        except SystemExit as refused:
+            print(f"load: {refused}", file=sys.stderr)
+            return 1
+        base, log = deployment.url, WORKDIR / "serve"
+        pids = [w.process.pid for w in deployment.pool]
+    else:
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        log = WORKDIR / "streamlit.log"
+        env = dict(os.environ, PSYNAM_DB=str(served))
+        with open(log, "wb") as out:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+                 "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+                 "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        pids = [server.pid]
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                with urllib.request.urlopen(f"{base}/_stcore/health" if server else f"{base}/healthz", timeout=2):
                     break
             except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
+                if (server and server.poll() is not None) or time.monotonic() > deadline:
                     print(f"load: the server did not start, see {log}", file=sys.stderr)
                     return 1
                 time.sleep(0.3)
-        before, _ = rss_mb(server.pid)
+        before = sum(rss_mb(pid)[0] for pid in pids)
+        cpu_before = sum(cpu_seconds(pid) for pid in pids)
         export = sorted(SAMPLE_DIR.glob("*.zip"))[0]
 
         def importer() -> dict:
@@ -222,17 +314,25 @@ def cli(args) -> int:
                     "tail": (done.stdout + done.stderr).strip().splitlines()[-1:] or [""]}
 
         print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
-        print(f"load: {sessions} sessions for {duration:.0f} s on {served} ({base}); think time {think[0]:g}-{think[1]:g} s;"
-              f" one import at t+{duration / 4:.0f} s", flush=True)
+        print(f"load: {sessions} sessions for {duration:.0f} s on {served} ({base}"
+              + (f", nginx in front of {workers} workers" if workers else ", one Streamlit process")
+              + f", sessions as {role}"
+              + f"); think time {think[0]:g}-{think[1]:g} s; one import at t+{duration / 4:.0f} s", flush=True)
         stats = asyncio.run(asyncio.wait_for(drive(base, sessions, duration, importer, think),
                                              duration + 2 * RERUN_TIMEOUT + MAX_DURATION))
-        after, peak = rss_mb(server.pid)
+        after = sum(rss_mb(pid)[0] for pid in pids)
+        cpu_used = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+        peak = sum(rss_mb(pid)[1] for pid in pids)
+        print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        if deployment:
+            deployment.stop()
+        else:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
     times = [t for _, t in stats["reruns"]]
     imp = stats["import"]
     during = [t for at, t in stats["reruns"] if imp["start"] <= at <= imp["end"] + 5]
@@ -247,7 +347,13 @@ def cli(args) -> int:
     print(f"during the import (+5 s): {len(during)} reruns; p50 {fmt(percentile(during, 0.5))}, "
           f"p95 {fmt(percentile(during, 0.95))}")
     print(f"import: {imp['end'] - imp['start']:.1f} s, exit {imp['rc']} ({imp['tail'][0][:120]})")
-    print(f"server memory: {before:,.0f} MB before, {after:,.0f} MB after, peak {peak:,.0f} MB")
+    print(f"server memory{' (all workers)' if workers else ''}: {before:,.0f} MB before, {after:,.0f} MB after, "
+          f"peak {peak:,.0f} MB")
     if times:
         print(f"mean rerun {statistics.mean(times):.3f} s")
+    served_runs = len(times) + len(stats["opens"])
+    if served_runs:  # less sensitive than latency to other work on the machine: what the app itself spent
+        print(f"server CPU: {cpu_used:.1f} s for {served_runs} runs ({cpu_used / served_runs:.3f} s per run, "
+              f"{cpu_used / duration:.2f} cores on average over the {duration:.0f} s; the import's own process "
+              f"not counted)")
     return 0 if not stats["failed"] else 1

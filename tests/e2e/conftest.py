@@ -182,3 +182,22 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if _TAKEN:
         terminalreporter.write_sep("-", "browser screenshots")
         terminalreporter.write_line(f"{len(_TAKEN)} screenshots (1920x1080, full length, 390x844) in {SCREENSHOTS}")
+
+
+# ---- the login tests' provider (tests/e2e/test_auth*.py; see tests/e2e/auth_provider.py) ----------
+
+@pytest.fixture(scope="session")
+def auth_ports() -> dict[str, int]:
+    """Ports chosen up front: the provider must know every redirect URI it will accept."""
+    from tests.e2e.auth_provider import free_port
+    return {"app": free_port(), "proxy": free_port()}
+
+
+@pytest.fixture(scope="session")
+def oidc(auth_ports, tmp_path_factory):
+    """A real OpenID Connect provider (oidc-provider with node) on loopback, for the login tests."""
+    from tests.e2e.auth_provider import start_provider, stop
+    provider, process = start_provider((auth_ports["app"], auth_ports["proxy"]),
+                                       tmp_path_factory.mktemp("oidc") / "provider.log")
+    yield provider
+    stop(process)
