@@ -127,9 +127,10 @@ def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def small_commune(at) -> None:
+def small_selection(at) -> None:
     at.date_input(key="periode").set_value((date(2024, 1, 1), date(2024, 12, 31))).run()
-    at.multiselect(key="commune").set_value(["93056"]).run()  # 3 sessions: a small count
+    # RSK's 4 sessions: a small count (public outputs honour the period and the network only)
+    at.multiselect(key="reseau").set_value(["RSK"]).run()
 
 
 def test_not_logged_in_sees_only_the_login_button(tiny_copy, monkeypatch):
@@ -154,8 +155,8 @@ def test_a_user_without_role_gets_a_french_refusal(tiny_copy, monkeypatch):
 
 def test_coordinator_sees_exact_figures_and_every_page(tiny_copy, monkeypatch):
     at = app_as(tiny_copy, monkeypatch, claims(COORD))
-    small_commune(at)
-    assert metrics(at)["Séances"] == "3"
+    small_selection(at)
+    assert metrics(at)["Séances"] == "4"
     assert at.sidebar.toggle(key="public") is not None
     at.switch_page("pages/audit.py").run()
     assert not at.exception and at.title[0].value == "Journal d'accès"
@@ -165,7 +166,7 @@ def test_coordinator_sees_exact_figures_and_every_page(tiny_copy, monkeypatch):
 @pytest.mark.parametrize("email", [REP, COMITE])
 def test_other_roles_see_small_counts_suppressed_whatever_the_link_or_state(tiny_copy, monkeypatch, email):
     at = app_as(tiny_copy, monkeypatch, claims(email), public="false")
-    small_commune(at)
+    small_selection(at)
     assert metrics(at)["Séances"] == "< 5"
     assert not [t for t in at.sidebar.toggle if t.key == "public"]  # no switch to turn off
     at.session_state["public"] = False                              # crafted session state
@@ -178,7 +179,7 @@ def test_representative_downloads_are_suppressed_and_logged(tiny_copy, monkeypat
     from psynam import audit
 
     at = app_as(tiny_copy, monkeypatch, claims(REP))
-    small_commune(at)
+    small_selection(at)
     rows = read_csv(download(at, downloads, "overview_sessions_by_month_csv"))
     assert rows and all(r["Séances"] in ("< 5", "masqué", "") for r in rows)
     log = audit.events(date(2000, 1, 1), date(2100, 1, 1), ["download"], db=tiny_copy)
@@ -186,7 +187,7 @@ def test_representative_downloads_are_suppressed_and_logged(tiny_copy, monkeypat
     row = log.row(0, named=True)
     assert row["who"] == REP and row["role"] == "representant" and row["via"] == "connexion"
     assert row["file_name"].endswith(".csv") and row["view"] == "overview_sessions_by_month"
-    assert "communes=93056" in row["filters"] and "periode=2024-01-01..2024-12-31" in row["filters"]
+    assert "networks=RSK" in row["filters"] and "periode=2024-01-01..2024-12-31" in row["filters"]
 
 
 def test_committee_has_no_download_nor_report(tiny_copy, monkeypatch):
@@ -217,14 +218,14 @@ def test_coordinator_pages_refuse_a_representative_run_directly(tiny_copy, monke
 
 def test_no_login_configured_on_loopback_is_the_laptop_coordinator(tiny_copy, monkeypatch):
     at = app_as(tiny_copy, monkeypatch, None, secrets=None)
-    small_commune(at)
-    assert metrics(at)["Séances"] == "3"
+    small_selection(at)
+    assert metrics(at)["Séances"] == "4"
     assert any("Poste local" in c.value for c in at.sidebar.caption)
 
 
 def test_coordinators_read_the_audit_log_and_export_it(tiny_copy, monkeypatch, downloads):
     at = app_as(tiny_copy, monkeypatch, claims(COORD))
-    small_commune(at)
+    small_selection(at)
     download(at, downloads, "overview_sessions_by_month_xlsx")
     at.switch_page("pages/audit.py").run()
     assert not at.exception
@@ -233,7 +234,7 @@ def test_coordinators_read_the_audit_log_and_export_it(tiny_copy, monkeypatch, d
     assert set(table["event"]) == {"Connexion", "Téléchargement"} and set(table["who"]) == {COORD}
     text = download(at, downloads, "audit_csv").decode("utf-8")
     assert text.startswith("\ufeffDate et heure;Événement;Qui;Rôle;Accès;Fichier;Vue;Filtres;Détail")
-    assert "Téléchargement" in text and ".xlsx" in text and "communes=93056" in text
+    assert "Téléchargement" in text and ".xlsx" in text and "networks=RSK" in text
     at.multiselect(key="audit_events").set_value(["login"]).run()
     assert set(at.dataframe[0].value["event"]) == {"Connexion"}
     # the export of the log is itself logged; a second tab of the same login is not a second login
