@@ -130,7 +130,7 @@ right.space("small")
 inactive_only = right.toggle(T["inactive_only"], key="partners_inactive_only")
 table = charts.search(charts.table_frame(activity), text)
 if inactive_only:
-    table = table.filter(~pl.col("is_active"))
+    table = table.filter(pl.col("is_registered") & ~pl.col("is_active"))
 published = ui.once(lambda: privacy.suppress(export.frame_for_export(table, TABLE), SESSIONS))  # on use only
 st.caption(T["table_count"].format(shown=fmt.integer(table.height), total=fmt.integer(activity.height)))
 st.dataframe(charts.table_view(table, TABLE, published() if ui.public_mode() else None), hide_index=True,

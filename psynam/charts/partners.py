@@ -217,7 +217,10 @@ def table_frame(frame: pl.DataFrame) -> pl.DataFrame:
         commune_name=pl.coalesce(pl.col("commune_name"), pl.lit(TEXT["hors_province"])),
         membership_label=pl.col("membership").replace_strict(membership, default=TEXT["inconnu"],
                                                              return_dtype=pl.String),
-        active_label=pl.when(pl.col("is_active")).then(pl.lit(TEXT["yes"])).otherwise(pl.lit(TEXT["no"])),
+        # a partner that left on the period's first day is listed (it ended in the period) but was never
+        # registered in it: neither active nor without activity
+        active_label=pl.when(pl.col("is_active")).then(pl.lit(TEXT["yes"]))
+        .when(pl.col("is_registered").not_()).then(pl.lit(TEXT["not_registered"])).otherwise(pl.lit(TEXT["no"])),
         agreed_hours_per_month=pl.col("agreed_hours_per_month").cast(pl.Float64),
     )
 
