@@ -19,6 +19,17 @@ def test_default_period_is_twelve_whole_months(last, expected):
     assert _default_period(last) == expected
 
 
+@pytest.mark.parametrize("first,last,expected", [
+    (date(2021, 9, 1), date(2022, 3, 31), (date(2021, 9, 1), date(2022, 3, 31))),    # not before 01/09/2021
+    (date(2021, 9, 1), date(2022, 3, 15), (date(2021, 9, 1), date(2022, 2, 28))),
+    (date(2021, 9, 10), date(2021, 9, 20), (date(2021, 9, 10), date(2021, 9, 20))),  # no whole month yet
+    (None, date(2021, 9, 20), (date(2021, 9, 1), date(2021, 9, 20))),
+    (date(2020, 1, 1), date(2021, 9, 20), (date(2021, 9, 1), date(2021, 9, 20))),   # older rows: from the start
+])
+def test_default_period_never_starts_before_the_programme_nor_ends_before_it_starts(first, last, expected):
+    assert _default_period(last, first) == expected
+
+
 def test_filters_normalise_and_bind_empty_lists_as_null():
     f = Filters(date(2024, 1, 1), date(2024, 1, 31), networks=["RSN", "RSN"], communes=[])
     assert f.networks == ("RSN",)

@@ -17,8 +17,16 @@ PAGES = {  # the mission pages add theirs from psynam/labels/<area>.py
 FILTERS = {
     "title": "Filtres",
     "period": "Période",
-    "period_help": "Du premier au dernier jour inclus. Les chiffres sont comparés à la période précédente de même durée.",
-    "period_incomplete": "Choisissez aussi la date de fin de la période.",
+    "period_help": ("Du premier au dernier jour inclus ; un seul jour est une période. Le lien de la page garde "
+                    "la période, même hors des données."),
+    "period_incomplete": "Un seul jour choisi : le {day}. Choisissez une date de fin pour une période plus longue.",
+    "comparison": "Comparer avec",
+    "comparison_previous": "Période précédente",
+    "comparison_year_before": "Un an avant",
+    "comparison_help": ("Période précédente : l'année civile, le trimestre ou le mois précédent ; pour une autre "
+                        "suite de mois entiers, autant de mois juste avant ; sinon autant de jours juste avant. "
+                        "Un an avant : la même période l'année précédente. Pas de comparaison avant le "
+                        "01/09/2021, début du programme."),
     "networks": "Réseau",
     "arrondissements": "Arrondissement",
     "communes": "Commune",
@@ -45,6 +53,22 @@ EXPORT = {
 }
 
 NETWORKS = {"RSN": "RSN (adultes)", "RSK": "RSK (enfants et adolescents)"}
+
+# What a shared link asked for and could not be shown as asked (psynam/links.py).
+LINKS = {
+    "impossible_date": "Le lien contient une date impossible (« {value} ») : la période par défaut est affichée.",
+    "too_many_dates": ("Le lien contient {n} dates pour la période (une ou deux attendues) : la période par "
+                       "défaut est affichée."),
+    "date_out_of_range": ("Le lien contient une date hors des limites du tableau de bord ({day} ; de {min} à "
+                          "{max}) : la période par défaut est affichée."),
+    "reversed": "Les dates du lien étaient inversées : période lue du {date_from} au {date_to}.",
+    "before_programme_all": "Toute la période précède le début du programme ({start}) : il n'y a pas de données.",
+    "before_programme": "La période commence avant le début du programme ({start}) : pas de données avant cette date.",
+    "after_data_all": "La période commence après la dernière donnée importée ({last}) : il n'y a pas encore de données.",
+    "after_data": "Les données s'arrêtent au {last} : les jours suivants de la période n'ont pas encore de données.",
+    "future": "La période se termine dans le futur (nous sommes le {today}).",
+    "unknown_comparison": "Comparaison inconnue dans le lien (« {value} ») : « {default} » est utilisée.",
+}
 
 MESSAGES = {
     "no_data": "Aucune séance ne correspond à ces filtres sur cette période. Élargissez la période ou retirez un filtre.",
