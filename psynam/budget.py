@@ -105,8 +105,11 @@ def projections(year_lines: pl.DataFrame, monthly: pl.DataFrame, day: date) -> p
     columns = ["network", "category", "category_label", "capped", "envelope_eur", "spent_eur", "usage_pct",
                "linear_eur", "linear_pct", "linear_flag", "linear_flag_label", "seasonal_eur", "seasonal_pct",
                "seasonal_flag", "seasonal_flag_label"]
-    if year_lines.is_empty():
-        return pl.DataFrame(schema={c: pl.Float64 for c in columns}).select(columns).clear()
+    if year_lines.is_empty():  # typed as the rows below: a caller filters `category` with a string
+        text = {"network", "category", "category_label", "linear_flag", "linear_flag_label", "seasonal_flag",
+                "seasonal_flag_label"}
+        return pl.DataFrame(schema={c: pl.String if c in text else pl.Boolean if c == "capped" else pl.Float64
+                                    for c in columns})
     lines = _lines_with_total(year_lines)
     monthly = _float(monthly, "spent_eur")
     previous = monthly.filter(pl.col("year") == day.year - 1)

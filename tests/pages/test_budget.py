@@ -112,3 +112,16 @@ def test_seasonal_projection_and_flags_with_a_full_previous_year(budget_app, dow
     rows = read_csv(download(at, downloads, "budget_projection_csv"))
     total = next(r for r in rows if r["Catégorie"] == "Total des lignes plafonnées")
     assert (total["Projection saisonnière"], total["Projection saisonnière (% de l'enveloppe)"]) == ("1920,00", "118,5")
+
+
+def test_budget_page_renders_for_a_period_after_the_data(budget_db, monkeypatch, downloads):  # noqa: F811
+    """The budget fixture's data end on 25/12/2024 and its budget covers 2024: 26-31/12/2024 is after the
+    data but inside a budget year, so there is no line to project (issue 11: the page raised `cannot
+    compare string with numeric type`, as the sample does for 01/11/2026-30/11/2026)."""
+    monkeypatch.setenv("PSYNAM_DB", str(budget_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["periode"] = ["2024-12-26", "2024-12-31"]
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.title and "Dépensé à date" not in metrics(at)  # nothing spent to date in the period: no cards

@@ -228,3 +228,13 @@ def test_empty_year_gives_empty_frames():
                                    "category": pl.String, "spent_eur": pl.Float64})
     assert budget.projections(empty, monthly, date(2024, 3, 1)).is_empty()
     assert budget.cumulative(empty, monthly, date(2024, 3, 1)).is_empty()
+
+
+def test_projection_without_lines_has_the_types_of_one_with_lines(tiny_con):
+    """A period after the data (or before the budget table) has no line to project: an empty frame whose
+    columns have the same types as a full one, so that a page can filter its capped total by category
+    (issue 11: `cannot compare string with numeric type` on the Budget page for 01/11/2026-30/11/2026)."""
+    empty = budget.projections(pl.DataFrame(), pl.DataFrame(), date(2026, 11, 30))
+    full = budget.projections(*year_to(tiny_con, date(2024, 12, 31)), date(2024, 12, 31))
+    assert empty.is_empty() and empty.schema == full.schema
+    assert empty.filter(pl.col("category") == budget.TOTAL).is_empty()
