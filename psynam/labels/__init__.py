@@ -99,7 +99,7 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "elderly_patients_pct": ("Part des patients de 65 ans et plus", "Patients de 65 ans et plus rapportés à l'ensemble des patients (65 ans et plus : environ 19 % de la population de la province)."),
     "early_childhood_sessions": ("Séances petite enfance", "Séances avec un patient de 0 à 2 ans, ou étiquetées périnatalité ou petite enfance, ou chez un partenaire du secteur petite enfance (ONE, crèches, maternité)."),
     "budget_usage_pct": ("Budget plafonné consommé", "Dépenses INAMI des lignes plafonnées de l'année de fin de période, du 1er janvier à la date de fin, rapportées à leurs enveloppes annuelles."),
-    "budget_spent": ("Dépensé", "Somme des montants INAMI par catégorie, plus le forfait administratif annuel (60 €) par patient distinct, réseau et année, compté à la première séance individuelle de l'année."),
+    "budget_spent": ("Dépensé", "Somme des montants INAMI par catégorie, plus le forfait administratif annuel (60 €) par patient distinct, réseau et année, compté à la première séance individuelle de l'année (deux périodes qui se suivent s'additionnent)."),
     "budget_usage": ("Consommation", "Dépensé rapporté à l'enveloppe annuelle, par réseau et catégorie. Les lignes sans plafond (outreaching, groupes et clairvisions depuis juin 2023) ne montrent que le dépensé."),
     "budget_category": ("Catégorie budgétaire", "Groupe si la séance est en groupe ; sinon outreaching si elle a lieu chez un partenaire ; sinon individuel. Les clairvisions forment leur propre catégorie."),
     "reach_per_1000": ("Patients pour 1 000 habitants", "Patients résidant dans la commune (selon la commune du patient) rapportés à sa population, × 1 000."),
@@ -107,6 +107,8 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "coverage_index": ("Indice de couverture", "Portée d'une commune rapportée à celle de la province (1,0 = moyenne provinciale ; sous 0,5 : lacune)."),
     "sessions_by_month": ("Séances par mois et par réseau", "Nombre de séances par mois, par réseau, après filtres. Les lignes verticales marquent le début de la convention (01/09/2021) et la nouvelle convention (01/04/2024)."),
     "hors_province": ("Hors province", "Communes de résidence ou de séance hors des 38 communes de la province : montrées à part, jamais écartées en silence."),
+    "comparison_period": ("Période de comparaison", "Chaque chiffre est comparé, au choix (« Comparer avec »), à la période précédente ou à la même période un an avant. Période précédente : une année civile est comparée à l'année civile précédente, un trimestre au trimestre précédent, un mois au mois précédent, et toute autre suite de mois entiers (du 1er d'un mois au dernier jour d'un mois) à autant de mois entiers juste avant (les douze derniers mois aux douze d'avant, un semestre au semestre précédent) ; toute autre période à la période de même nombre de jours qui la précède. Un an avant : les mêmes mois un an plus tôt, ou les mêmes jours (le 29 février devient le 28). Aucune comparaison ne remonte avant le 01/09/2021, début du programme : il n'y en a alors pas, et le chiffre le dit."),
+    "admin_fee_rule": ("Forfait administratif : quand il est dû", "Le forfait administratif annuel (60 €, tarif de référence) est dû une fois par patient, par réseau et par année civile, à la première séance individuelle du patient dans ce réseau cette année-là. Une période compte les forfaits dont cette date tombe dans la période : deux périodes qui se suivent additionnent leurs forfaits, et les périodes d'une année additionnées donnent le forfait de l'année. Une période qui ne couvre qu'une partie de l'année ne compte donc que les forfaits de cette partie, face à l'enveloppe de l'année entière."),
     "small_counts": ("Petits effectifs", "Tout nombre de personnes ou de séances inférieur au seuil (5 par défaut, réglable) est remplacé par « < 5 » dès qu'il quitte l'écran du coordinateur (téléchargements, rapports, présentation, mode public) ; une seconde case est « masqué » quand un total permettrait de le retrouver, et tout taux calculé sur un nombre masqué est masqué aussi."),
 }
 
@@ -126,7 +128,8 @@ CHART = {
 GLOSSARY_INTRO = (
     "Chaque chiffre du tableau de bord a une seule définition, donnée ici. Les filtres (période, réseau, "
     "arrondissement, commune, niveau de soins, format, lieu) restreignent les lignes avant tout comptage. "
-    "Une période va du premier au dernier jour inclus."
+    "Une période va du premier au dernier jour inclus ; un seul jour est une période. Les chiffres sont "
+    "comparés à une période de comparaison (voir ci-dessous)."
 )
 
 

@@ -127,7 +127,8 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "budget_admin_fee": (
         "Forfait administratif",
         "Forfait annuel (tarif de référence, 60 €) × patients distincts par réseau et année civile, compté à la "
-        "première séance individuelle du patient dans l'année, si elle tombe dans la période."),
+        "première séance individuelle du patient dans l'année, si elle tombe dans la période : deux périodes qui "
+        "se suivent additionnent leurs forfaits, et les périodes d'une année donnent le forfait de l'année."),
     "budget_cost_per_session": (
         "Coût par séance",
         "Dépensé de la catégorie dans la période / séances (ou clairvisions) de la catégorie. Le forfait "
