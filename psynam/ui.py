@@ -118,7 +118,8 @@ def filter_bar() -> Filters | None:
     # picker's bounds widen to the period the link asks, so that it opens as asked.
     asked = links.read_period(st.query_params.get_all(links.PERIOD_KEY))
     _, comparison_notices = links.read_comparison(st.query_params.get_all(links.COMPARISON_KEY))
-    low, high = programme_start(), max(last, today)
+    default = _default_period(last, first)
+    low, high = min(programme_start(), default[0]), max(last, today)
     if asked.period:
         low, high = min(low, asked.period[0]), max(high, asked.period[1])
     comparisons = links.comparison_labels()
@@ -126,7 +127,7 @@ def filter_bar() -> Filters | None:
     side = st.sidebar
     side.header(labels.FILTERS["title"])
     period = side.date_input(
-        labels.FILTERS["period"], value=_default_period(last, first), min_value=low, max_value=high,
+        labels.FILTERS["period"], value=default, min_value=low, max_value=high,
         format="DD/MM/YYYY", key=links.PERIOD_KEY, bind="query-params", help=labels.FILTERS["period_help"])
     comparison_mode = side.radio(
         labels.FILTERS["comparison"], list(comparisons), format_func=comparisons.get, key=links.COMPARISON_KEY,
@@ -161,7 +162,7 @@ def filter_bar() -> Filters | None:
     shown = links.period_of(period)
     if isinstance(period, (tuple, list)) and len(period) == 1:
         side.info(labels.FILTERS["period_incomplete"].format(day=fmt.day(period[0])))
-    start, end = shown.period or _default_period(last, first)
+    start, end = shown.period or default
     notices = (asked.notices if asked.period is None else ()) + shown.notices \
         + links.outside_data(start, end, last=last, today=today) + comparison_notices
     for notice in dict.fromkeys(notices):
