@@ -9,7 +9,7 @@ Each filter set must give: no exception on any page; every chart drawn with data
 "no data" figure (never a blank one); on the pages that count sessions, a French message when there is
 no session under the filters; a report whose sections all render.
 
-Size: PSYNAM_PROPERTY_EXAMPLES filter sets (default 40, i.e. 40 x 10 = 400 page renders); the PDF test
+Size: PSYNAM_PROPERTY_EXAMPLES filter sets (default 40, i.e. 40 x 9 pages = 360 page renders); the PDF test
 takes PSYNAM_PROPERTY_PDF_EXAMPLES (default 4). The default run is derandomized (CI sees the same filter
 sets each time); PSYNAM_PROPERTY_RANDOM=1 draws new ones; PSYNAM_PROPERTY_SHRINK=0 reports a failing filter
 set as drawn instead of shrinking it. A longer run on demand:
