@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from psynam import blocks, formatting as fmt, labels, reference, ui
+from psynam import blocks, labels, reference, ui
 from psynam.charts import monthly_by_network
 from psynam.views.overview import Overview
 
@@ -12,25 +12,21 @@ if filters is None:
     st.stop()
 
 view = Overview(ui.source(), filters)
-st.caption(" · ".join([
-    labels.MESSAGES["period"].format(date_from=fmt.day(filters.date_from), date_to=fmt.day(filters.date_to)),
-    labels.MESSAGES["compared_to"].format(prev_from=fmt.day(view.comparison.date_from),
-                                          prev_to=fmt.day(view.comparison.date_to)),
-]))
+blocks.period_caption(view)
 if not view.has_sessions:
     st.info(labels.MESSAGES["no_data"])
     st.stop()
 
-now, before = view.activity, view.before.activity
+now, before = view.activity, view.earlier("activity")
 row = st.columns(4)
 for column, name in zip(row[:3], ("sessions", "patients", "active_psychologists")):
     blocks.card(column, now, before, name)
-blocks.card(row[3], view.partners, view.before.partners, "registered_partners", extra=[(view.partners, "active_partners")])
+blocks.card(row[3], view.partners, view.earlier("partners"), "registered_partners", extra=[(view.partners, "active_partners")])
 row = st.columns(4)
 blocks.card(row[0], now, before, "south_sessions_pct", extra=[(now, "south_population_pct")])
 blocks.card(row[1], now, before, "elderly_patients_pct", extra=[(now, "elderly_patients")])
 blocks.card(row[2], now, before, "early_childhood_sessions")
-blocks.card(row[3], view.budget, view.before.budget, "usage_pct", delta_color="off",
+blocks.card(row[3], view.budget, view.earlier("budget"), "usage_pct", delta_color="off",
             extra=[(view.budget, "year"), (view.budget, "to_date")])
 blocks.figures(now, ("south_population_pct", "elderly_patients", "group_sessions"))
 

@@ -23,7 +23,7 @@ if not view.has_partners:
     st.info(T["no_partners"])
     st.stop()
 
-now, before = view.kpis, view.before.kpis
+now, before = view.kpis, view.earlier("kpis")
 blocks.cards(now, before, COUNTS, delta_colors={"inactive_partners": "inverse", "ended_partners": "inverse"})
 row = st.columns(4)
 for column, name, published in zip(row, ("partners_outside_care_pct", "partners_full_members_pct"),

@@ -24,7 +24,7 @@ def pair(place, result, priority: str, count: str, people: str, indicator: str) 
 
 
 def render(priority: str) -> None:
-    kpis, before = view.kpis, view.before.kpis
+    kpis, before = view.kpis, view.earlier("kpis")
     st.markdown(TEXT[f"finding_{priority}"].format(
         **{name: blocks.text_of(kpis, column(priority, name)) for name in ("patients_pct", "sessions_pct", "population_pct")}))
     population = [(kpis, column(priority, "population_pct"))]

@@ -57,6 +57,18 @@ def notes(title: str, definition: str, filters) -> list[tuple[str, str]]:
     ]
 
 
+def period_caption(view) -> None:
+    """The period and the period it is compared with (or that it has none), under a page's title."""
+    filters, comparison = view.filters, view.comparison
+    parts = [labels.MESSAGES["period"].format(date_from=fmt.day(filters.date_from), date_to=fmt.day(filters.date_to))]
+    if comparison is None:
+        parts.append(labels.MESSAGES["no_comparison"])
+    else:
+        parts.append(labels.MESSAGES[f"compared_{filters.comparison_mode}"].format(
+            prev_from=fmt.day(comparison.date_from), prev_to=fmt.day(comparison.date_to)))
+    st.caption(" · ".join(parts))
+
+
 # ---- KPI cards ---------------------------------------------------------------------------------------
 
 def _definition_of(result: Result, name: str) -> str:

@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from psynam import formatting as fmt, labels, ui
+from psynam import formatting as fmt, labels, links, ui
 from psynam.filters import Filters
 from psynam.labels.report import TEXT as T
 from psynam.report import Report, build
@@ -41,23 +41,20 @@ h2 { font-size: 2.1rem !important; }
 """
 
 
-def _dates(values: list[str]) -> list[date]:
-    out = []
-    for v in values:
-        try:
-            out.append(date.fromisoformat(v[:10]))
-        except ValueError:
-            continue
-    return out
-
-
-def filters_from_url(params, last: date) -> Filters:
-    """Period and network from the link, as the filter bar binds them (codes, or their labels)."""
-    period = _dates(params.get_all("periode"))
-    start, end = (period[0], period[1]) if len(period) >= 2 and period[0] <= period[1] else ui._default_period(last)
+def filters_from_url(params, last: date, *, today: date | None = None, notify=None) -> Filters:
+    """Period, network and comparison from the link, as the filter bar binds them (network codes or
+    labels; psynam/links.py for the period and the comparison). What the link asks but cannot be shown as
+    asked, and a period reaching outside the data, are said through `notify` (st.warning by default)."""
+    asked = links.read_period(params.get_all(links.PERIOD_KEY))
+    start, end = asked.period or ui._default_period(last)
+    mode, comparison_notices = links.read_comparison(params.get_all(links.COMPARISON_KEY))
+    notices = asked.notices + links.outside_data(start, end, last=last, today=today or date.today()) \
+        + comparison_notices
+    for notice in dict.fromkeys(notices):
+        (notify or st.warning)(notice)
     by_label = {v: k for k, v in labels.NETWORKS.items()}
     networks = {by_label.get(v, v) for v in params.get_all("reseau")} & set(labels.NETWORKS)
-    return Filters(start, end, networks=tuple(networks))
+    return Filters(start, end, networks=tuple(networks), comparison_mode=mode)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -16,10 +16,10 @@ import pandas  # noqa: F401  imported up front: sessions starting together raced
 import polars as pl
 import streamlit as st
 
-from psynam import access, db, formatting as fmt, labels, privacy, reference, store, views
+from psynam import access, db, formatting as fmt, labels, links, privacy, reference, store, views
 from psynam.labels import roles as access_labels
 from psynam.build import ensure_database, outdated
-from psynam.filters import Filters
+from psynam.filters import PREVIOUS, Filters, add_months, month_end, programme_start
 
 T_ = TypeVar("T_")
 
@@ -85,36 +85,54 @@ FILTER_KEYS = {
 }
 
 
-def _default_period(last: date) -> tuple[date, date]:
+def _default_period(last: date, first: date | None = None) -> tuple[date, date]:
     """The last twelve whole months of data: ending with the last session's month if that month is
-    complete, else with the month before (a partial month would bias the comparison)."""
-    month_end = (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    end = month_end if last == month_end else last.replace(day=1) - timedelta(days=1)
-    months = end.year * 12 + end.month - 1 - 11
-    return date(months // 12, months % 12 + 1, 1), end
+    complete, else with the month before (a partial month would bias the comparison). Never before the
+    programme's start; while the data hold no whole month yet, from their first day (or the programme's
+    start) to their last."""
+    end = month_end(last) if last == month_end(last) else last.replace(day=1) - timedelta(days=1)
+    start = max(add_months(end.replace(day=1), -11), programme_start())
+    if end < start:
+        return min(max(first or last.replace(day=1), programme_start()), last), last
+    return start, end
 
 
 def filter_bar() -> Filters | None:
     """Render the filters in the sidebar; their values live in the URL (bind="query-params"), so they
-    persist across pages and a copied link reopens the same view. None when the database is empty."""
+    persist across pages and a copied link reopens the same view (psynam/links.py: what a link may say).
+    What the link asked but cannot be shown as asked, and a period reaching outside the data, are said in
+    French at the top of the page. None when the database is empty."""
     bounds = frame("filters/data_bounds").row(0, named=True)
     if bounds["last_date"] is None:
         st.sidebar.warning(labels.MESSAGES["no_database"])
         return None
     first, last = bounds["first_date"], bounds["last_date"]
+    today = date.today()
     communes = frame("filters/communes")
     names = dict(zip(communes["nis"], communes["name_fr"]))
     care_levels = reference.frame("ref_care_levels")
     level_names = dict(zip(care_levels["code"], care_levels["label_fr"]))
     settings = reference.frame("ref_settings")
     formats = reference.frame("ref_formats")
-    max_day = max(last, date.today())
+    # Read the link before the widgets do: Streamlit drops a value it cannot show (an impossible date, a
+    # date outside the picker's bounds, an unknown option) and rewrites the URL without a word. The
+    # picker's bounds widen to the period the link asks, so that it opens as asked.
+    asked = links.read_period(st.query_params.get_all(links.PERIOD_KEY))
+    _, comparison_notices = links.read_comparison(st.query_params.get_all(links.COMPARISON_KEY))
+    default = _default_period(last, first)
+    low, high = min(programme_start(), default[0]), max(last, today)
+    if asked.period:
+        low, high = min(low, asked.period[0]), max(high, asked.period[1])
+    comparisons = links.comparison_labels()
 
     side = st.sidebar
     side.header(labels.FILTERS["title"])
     period = side.date_input(
-        labels.FILTERS["period"], value=_default_period(last), min_value=date(2021, 9, 1), max_value=max_day,
-        format="DD/MM/YYYY", key="periode", bind="query-params", help=labels.FILTERS["period_help"])
+        labels.FILTERS["period"], value=default, min_value=low, max_value=high,
+        format="DD/MM/YYYY", key=links.PERIOD_KEY, bind="query-params", help=labels.FILTERS["period_help"])
+    comparison_mode = side.radio(
+        labels.FILTERS["comparison"], list(comparisons), format_func=comparisons.get, key=links.COMPARISON_KEY,
+        bind="query-params", help=labels.FILTERS["comparison_help"])
     networks = side.multiselect(labels.FILTERS["networks"], list(labels.NETWORKS), format_func=labels.NETWORKS.get,
                                 key="reseau", bind="query-params", placeholder=labels.FILTERS["all"])
     selected_arr = side.multiselect(
@@ -140,11 +158,17 @@ def filter_bar() -> Filters | None:
     }
     side.caption(labels.FILTERS["share"])
     side.caption(labels.MESSAGES["data_date"].format(date=fmt.day(last)))
-    if not isinstance(period, (tuple, list)) or len(period) < 2:
-        side.info(labels.FILTERS["period_incomplete"])
-        start = period[0] if isinstance(period, (tuple, list)) and period else period
-        period = (start or first, last)
-    return Filters(period[0], period[1], **values)
+    # The picker's value is the truth: a one-date value is that day (a one-day link arrives so), reversed
+    # dates are put in order, nothing usable is the default period.
+    shown = links.period_of(period)
+    if isinstance(period, (tuple, list)) and len(period) == 1:
+        side.info(labels.FILTERS["period_incomplete"].format(day=fmt.day(period[0])))
+    start, end = shown.period or default
+    notices = (asked.notices if asked.period is None else ()) + shown.notices \
+        + links.outside_data(start, end, last=last, today=today) + comparison_notices
+    for notice in dict.fromkeys(notices):
+        st.warning(notice, icon=":material/event_busy:")
+    return Filters(start, end, comparison_mode=comparison_mode or PREVIOUS, **values)
 
 
 # ---- public mode, the charts of a run -------------------------------------------------------------

@@ -249,3 +249,25 @@ def test_overview_page_shows_the_metrics(sample_db, monkeypatch):
     assert shown["Part du sud dans les séances"] == fmt.percent(figures["south_sessions_pct"])
     assert shown["Part des patients de 65 ans et plus"] == fmt.percent(figures["elderly_patients_pct"])
     assert shown["Séances petite enfance"] == fmt.integer(figures["early_childhood_sessions"])
+
+
+@pytest.mark.parametrize("date_from,date_to,ended", [
+    (date(2025, 5, 16), date(2025, 5, 16), 1),    # PRT0004 leaves that day (issue 11)
+    (date(2025, 3, 25), date(2025, 4, 15), 2),    # PRT0019 on the first day, PRT0135 on 11/04
+    (date(2025, 1, 1), date(2025, 12, 31), 7),
+    (date(2025, 1, 1), date(2025, 5, 15), 2),     # 2025 cut on 16/05 ...
+    (date(2025, 5, 16), date(2025, 12, 31), 5),
+    (date(2025, 1, 1), date(2025, 3, 24), 0),     # ... and on 25/03
+    (date(2025, 3, 25), date(2025, 12, 31), 7),
+])
+def test_ended_partners_of_the_sample(sample_db, tables, date_from, date_to, ended):
+    """The committed sample's partners leaving in 2025 (25/03, 11/04, 16/05, 31/07, 15/09, 29/09, 30/12):
+    every one whose left_on is inside the period is ended, registered in it or not."""
+    con = db.connect(sample_db, read_only=True)
+    try:
+        row = db.run(con, "overview/partner_kpis", date_from=date_from, date_to=date_to, networks=None,
+                     arrondissements=None, communes=None).row(0, named=True)
+    finally:
+        con.close()
+    left = tables["partners"].filter(pl.col("left_on").is_between(date_from, date_to)).height
+    assert row["ended_partners"] == left == ended

@@ -17,8 +17,16 @@ PAGES = {  # the mission pages add theirs from psynam/labels/<area>.py
 FILTERS = {
     "title": "Filtres",
     "period": "Période",
-    "period_help": "Du premier au dernier jour inclus. Les chiffres sont comparés à la période précédente de même durée.",
-    "period_incomplete": "Choisissez aussi la date de fin de la période.",
+    "period_help": ("Du premier au dernier jour inclus ; un seul jour est une période. Le lien de la page garde "
+                    "la période, même hors des données."),
+    "period_incomplete": "Un seul jour choisi : le {day}. Choisissez une date de fin pour une période plus longue.",
+    "comparison": "Comparer avec",
+    "comparison_previous": "Période précédente",
+    "comparison_year_before": "Un an avant",
+    "comparison_help": ("Période précédente : l'année civile, le trimestre ou le mois précédent ; pour une autre "
+                        "suite de mois entiers, autant de mois juste avant ; sinon autant de jours juste avant. "
+                        "Un an avant : la même période l'année précédente. Pas de comparaison avant le "
+                        "01/09/2021, début du programme."),
     "networks": "Réseau",
     "arrondissements": "Arrondissement",
     "communes": "Commune",
@@ -51,12 +59,31 @@ EXPORT = {
 
 NETWORKS = {"RSN": "RSN (adultes)", "RSK": "RSK (enfants et adolescents)"}
 
+# What a shared link asked for and could not be shown as asked (psynam/links.py).
+LINKS = {
+    "impossible_date": "Le lien contient une date impossible (« {value} ») : la période par défaut est affichée.",
+    "too_many_dates": ("Le lien contient {n} dates pour la période (une ou deux attendues) : la période par "
+                       "défaut est affichée."),
+    "date_out_of_range": ("Le lien contient une date hors des limites du tableau de bord ({day} ; de {min} à "
+                          "{max}) : la période par défaut est affichée."),
+    "reversed": "Les dates du lien étaient inversées : période lue du {date_from} au {date_to}.",
+    "before_programme_all": "Toute la période précède le début du programme ({start}) : il n'y a pas de données.",
+    "before_programme": "La période commence avant le début du programme ({start}) : pas de données avant cette date.",
+    "after_data_all": "La période commence après la dernière donnée importée ({last}) : il n'y a pas encore de données.",
+    "after_data": "Les données s'arrêtent au {last} : les jours suivants de la période n'ont pas encore de données.",
+    "future": "La période se termine dans le futur (nous sommes le {today}).",
+    "unknown_comparison": "Comparaison inconnue dans le lien (« {value} ») : « {default} » est utilisée.",
+}
+
 MESSAGES = {
     "no_data": "Aucune séance ne correspond à ces filtres sur cette période. Élargissez la période ou retirez un filtre.",
     "no_database": "La base de données est vide : importez un export d'activité.",
     "building": "Première ouverture : construction de la base à partir de l'export d'exemple…",
     "data_date": "Données jusqu'au {date}",
     "compared_to": "Comparé au {prev_from} – {prev_to}",
+    "compared_previous": "Comparé à la période précédente, du {prev_from} au {prev_to}",
+    "compared_year_before": "Comparé à la même période un an avant, du {prev_from} au {prev_to}",
+    "no_comparison": "Pas de période de comparaison : elle commencerait avant le début du programme (01/09/2021)",
     "period": "Du {date_from} au {date_to}",
     "not_applicable": "—",
     "marks_note": ("« < {threshold} » : de 1 à {last} personnes ou séances, non publié ; « masqué » : caché pour "
@@ -93,7 +120,7 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "elderly_patients_pct": ("Part des patients de 65 ans et plus", "Patients de 65 ans et plus rapportés à l'ensemble des patients (65 ans et plus : environ 19 % de la population de la province)."),
     "early_childhood_sessions": ("Séances petite enfance", "Séances avec un patient de 0 à 2 ans, ou étiquetées périnatalité ou petite enfance, ou chez un partenaire du secteur petite enfance (ONE, crèches, maternité)."),
     "budget_usage_pct": ("Budget plafonné consommé", "Dépenses INAMI des lignes plafonnées de l'année de fin de période, du 1er janvier à la date de fin, rapportées à leurs enveloppes annuelles."),
-    "budget_spent": ("Dépensé", "Somme des montants INAMI par catégorie, plus le forfait administratif annuel (60 €) par patient distinct, réseau et année, compté à la première séance individuelle de l'année."),
+    "budget_spent": ("Dépensé", "Somme des montants INAMI par catégorie, plus le forfait administratif annuel (60 €) par patient distinct, réseau et année, compté à la première séance individuelle de l'année (deux périodes qui se suivent s'additionnent)."),
     "budget_usage": ("Consommation", "Dépensé rapporté à l'enveloppe annuelle, par réseau et catégorie. Les lignes sans plafond (outreaching, groupes et clairvisions depuis juin 2023) ne montrent que le dépensé."),
     "budget_category": ("Catégorie budgétaire", "Groupe si la séance est en groupe ; sinon outreaching si elle a lieu chez un partenaire ; sinon individuel. Les clairvisions forment leur propre catégorie."),
     "reach_per_1000": ("Patients pour 1 000 habitants", "Patients résidant dans la commune (selon la commune du patient) rapportés à sa population, × 1 000."),
@@ -101,6 +128,8 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "coverage_index": ("Indice de couverture", "Portée d'une commune rapportée à celle de la province (1,0 = moyenne provinciale ; sous 0,5 : lacune)."),
     "sessions_by_month": ("Séances par mois et par réseau", "Nombre de séances par mois, par réseau, après filtres. Les lignes verticales marquent le début de la convention (01/09/2021) et la nouvelle convention (01/04/2024)."),
     "hors_province": ("Hors province", "Communes de résidence ou de séance hors des 38 communes de la province : montrées à part, jamais écartées en silence."),
+    "comparison_period": ("Période de comparaison", "Chaque chiffre est comparé, au choix (« Comparer avec »), à la période précédente ou à la même période un an avant. Période précédente : une année civile est comparée à l'année civile précédente, un trimestre au trimestre précédent, un mois au mois précédent, et toute autre suite de mois entiers (du 1er d'un mois au dernier jour d'un mois) à autant de mois entiers juste avant (les douze derniers mois aux douze d'avant, un semestre au semestre précédent) ; toute autre période à la période de même nombre de jours qui la précède. Un an avant : les mêmes mois un an plus tôt, ou les mêmes jours (le 29 février devient le 28). Aucune comparaison ne remonte avant le 01/09/2021, début du programme : il n'y en a alors pas, et le chiffre le dit."),
+    "admin_fee_rule": ("Forfait administratif : quand il est dû", "Le forfait administratif annuel (60 €, tarif de référence) est dû une fois par patient, par réseau et par année civile, à la première séance individuelle du patient dans ce réseau cette année-là. Une période compte les forfaits dont cette date tombe dans la période : deux périodes qui se suivent additionnent leurs forfaits, et les périodes d'une année additionnées donnent le forfait de l'année. Une période qui ne couvre qu'une partie de l'année ne compte donc que les forfaits de cette partie, face à l'enveloppe de l'année entière."),
     "small_counts": ("Petits effectifs", "Tout nombre de personnes ou de séances inférieur au seuil (5 par défaut, réglable) est remplacé par « < 5 » dès qu'il quitte l'écran du coordinateur (téléchargements, rapports, présentation, mode public) ; une seconde case est « masqué » quand un total permettrait de le retrouver, et tout taux calculé sur un nombre masqué est masqué aussi."),
 }
 
@@ -120,7 +149,8 @@ CHART = {
 GLOSSARY_INTRO = (
     "Chaque chiffre du tableau de bord a une seule définition, donnée ici. Les filtres (période, réseau, "
     "arrondissement, commune, niveau de soins, format, lieu) restreignent les lignes avant tout comptage. "
-    "Une période va du premier au dernier jour inclus."
+    "Une période va du premier au dernier jour inclus ; un seul jour est une période. Les chiffres sont "
+    "comparés à une période de comparaison (voir ci-dessous)."
 )
 
 

@@ -46,6 +46,7 @@ TEXT: dict[str, str] = {
     "unknown_partner": "Partenaire absent de la liste",
     "yes": "oui",
     "no": "non",
+    "not_registered": "non inscrit sur la période",
     # axes, legends and column headers
     "month": "Mois",
     "partners": "Partenaires",
@@ -105,8 +106,12 @@ INDICATORS: dict[str, tuple[str, str]] = {
         "Partenaires inscrits sur la période sans aucune séance, clairvision, participation à une activité du "
         "réseau ni convention tripartite en cours dans la période.",
     ),
-    "new_partners": ("Nouveaux partenaires", "Partenaires dont la date d'adhésion tombe dans la période."),
-    "ended_partners": ("Partenaires sortis", "Partenaires dont la date de sortie tombe dans la période."),
+    "new_partners": ("Nouveaux partenaires", "Partenaires dont la date d'adhésion tombe dans la période (premier "
+                     "et dernier jour compris)."),
+    "ended_partners": ("Partenaires sortis", "Partenaires dont la date de sortie tombe dans la période (premier et "
+                       "dernier jour compris), qu'ils soient encore inscrits ou non : le jour de sa sortie, un "
+                       "partenaire n'est plus inscrit, mais il est sorti dans la période qui commence ce jour-là. "
+                       "Deux périodes qui se suivent additionnent leurs entrées et leurs sorties."),
     "partners_full_members_pct": (
         "Partenaires effectifs",
         "Part des partenaires inscrits au statut « effectif », parmi ceux dont le statut (effectif ou adhérent) "
@@ -201,7 +206,8 @@ INDICATORS: dict[str, tuple[str, str]] = {
     ),
     "partners_table": (
         "Liste des partenaires",
-        "Partenaires inscrits sur la période avec leur activité ; la recherche porte sur le nom, la commune et "
+        "Partenaires inscrits sur la période avec leur activité, et ceux qui y sont entrés ou sortis sans y "
+        "être inscrits (sortis le premier jour) ; la recherche porte sur le nom, la commune et "
         "le secteur, sans tenir compte des accents ni des majuscules.",
     ),
 }

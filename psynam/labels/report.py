@@ -41,6 +41,7 @@ TEXT: dict[str, str] = {
     "compared": "Période précédente : {prev}. Même période un an plus tôt : {year}.",
     "compared_previous": "Période précédente : {period}.",
     "compared_year_before": "Même période un an plus tôt : {period}.",
+    "no_comparison": "Pas de période de comparaison : elle commencerait avant le début du programme (01/09/2021).",
     "all_networks": "tous les réseaux",
     "network": "Réseau",
     "findings": "Constats",

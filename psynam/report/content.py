@@ -17,7 +17,7 @@ import polars as pl
 from psynam import budget, formatting as fmt, labels, metrics, privacy, reference, views
 from psynam.charts import priorities as priority_charts
 from psynam.export import Column
-from psynam.filters import Filters
+from psynam.filters import PREVIOUS, YEAR_BEFORE, Filters
 from psynam.labels.report import TEXT as T
 from psynam.privacy import Published, Spec
 from psynam.report import charts, findings
@@ -86,14 +86,8 @@ class Report:
         return [c for s in self.sections for c in s.charts]
 
     @property
-    def previous(self) -> Filters:
-        return self.comparisons[0][1]
-
-
-def year_before(filters: Filters) -> Filters:
-    def back(day: date) -> date:
-        return day.replace(year=day.year - 1) if not (day.month == 2 and day.day == 29) else date(day.year - 1, 2, 28)
-    return replace(filters, date_from=back(filters.date_from), date_to=back(filters.date_to))
+    def previous(self) -> Filters | None:
+        return self.comparisons[0][1] if self.comparisons else None
 
 
 def suppression_text(threshold: int) -> str:
@@ -161,12 +155,17 @@ def key_figures(source: views.Source, filters: Filters, comparisons, threshold: 
 
 
 def comparison_periods(filters: Filters) -> tuple[tuple[str, Filters], ...]:
-    """The previous period and the same period a year before — one column when they are the same period
-    (a calendar year's previous period is the year before)."""
-    previous, last_year = filters.previous(), year_before(filters)
-    if (previous.date_from, previous.date_to) == (last_year.date_from, last_year.date_to):
-        return (("year_before", last_year),)
-    return (("previous", previous), ("year_before", last_year))
+    """The comparison period (the filters' rule: previous year, quarter, month or range) and the same
+    period a year before — one column when they are the same period (a calendar year's previous period is
+    the year before), none that would reach before the programme's start."""
+    out: list[tuple[str, Filters]] = []
+    for key, mode in (("previous", PREVIOUS), ("year_before", YEAR_BEFORE)):
+        period = filters.comparison(mode)
+        if period is not None and all((f.date_from, f.date_to) != (period.date_from, period.date_to) for _, f in out):
+            out.append((key, period))
+    if len(out) == 2 and filters.comparison_mode == YEAR_BEFORE:
+        out.reverse()
+    return tuple(out)
 
 
 # ---- sections ----------------------------------------------------------------------------------------
@@ -175,7 +174,8 @@ def partners_section(source: views.Source, filters: Filters, comparison: Filters
     """Partners registered and active, their change, newcomers and leavers, the share outside care (the
     Partners view's cards), and the chart of partners in and outside care."""
     view = Partners(source, filters, threshold, comparison)
-    now, before = view.kpis.row(), view.before.kpis.row()
+    now = view.kpis.row()
+    before = view.earlier("kpis").row() if view.before else {"registered_partners": None}
     sentences = keep(findings.partners_count(now["registered_partners"], now["active_partners"]),
                      findings.partners_change(now["registered_partners"], before["registered_partners"]),
                      findings.partners_new(now["new_partners"], now["ended_partners"]),
@@ -254,7 +254,7 @@ def priority_section(source: views.Source, filters: Filters, comparison: Filters
     shown = lambda name: kpis.frame[name][0] if kpis.frame.height else None  # noqa: E731  (None: hidden)
     rows = view.arrondissements(priority).published()
     areas = [{"name": n, "reach_per_1000": r} for n, r in zip(rows.frame["area"], rows.frame[col("reach_per_1000")])]
-    before = view.before.kpis.published()
+    before = view.earlier("kpis").published() if view.before else Published(view.kpis.whole.clear(), {})
     sentences = keep(
         findings.priority_share(key, shown(col("patients")), shown(col("patients_pct")), shown(col("population_pct")),
                                 hidden=kpis.frame.height > 0 and kpis.hidden(col("patients"), 0)),
@@ -294,7 +294,7 @@ def build(run, filters: Filters, *, threshold: int | None = None, data_date: dat
     filters = filters.public()
     source = views.Source(run)
     comparisons = comparison_periods(filters)
-    previous = comparisons[0][1]
+    previous = comparisons[0][1] if comparisons else None
     if data_date is None:
         data_date = source.frame("filters/data_bounds").row(0, named=True)["last_date"]
     milestones = reference.frame("ref_milestones")

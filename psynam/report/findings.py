@@ -60,7 +60,7 @@ def partners_outside_care(pct) -> str | None:
 
 def lowest_reach(areas: list[dict], province_reach) -> str | None:
     """areas: {name, reach_per_1000} per arrondissement (reach None when masked)."""
-    if not areas or province_reach is None:
+    if not areas or province_reach is None or not float(province_reach):  # no patient anywhere: no gap to name
         return None
     if any(a["reach_per_1000"] is None for a in areas):
         return T["f_lowest_reach_masked"]

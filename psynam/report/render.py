@@ -69,6 +69,8 @@ def _period(filters) -> str:
 
 def compared(report: Report) -> str:
     """The comparison periods in words."""
+    if not report.comparisons:
+        return T["no_comparison"]
     return " ".join(T[f"compared_{key}"].format(period=_period(f)) for key, f in report.comparisons)
 
 

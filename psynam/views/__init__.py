@@ -54,6 +54,7 @@ class Source:
 
 
 NETWORKS = tuple(sorted(labels.NETWORKS))
+AUTO = "auto"  # a view's comparison period worked out from its filters (Filters.comparison)
 ALL = "all"
 VARIANT, KEY, PARENT = "__variant", "__key", "__parent"
 
@@ -303,12 +304,14 @@ class View:
     source: Source
     filters: Filters
     threshold: int | None = None
-    comparison: Filters | None = field(default=None)
+    # The comparison period (Filters.comparison: previous year, quarter, month or range, or the same period
+    # a year before); None when it would reach before the programme's start.
+    comparison: Filters | None | str = AUTO
     family_root: bool = True  # False for the sibling views that compute other-network variants
 
     def __post_init__(self):
-        if self.comparison is None:
-            self.comparison = self.filters.previous()
+        if self.comparison == AUTO:
+            self.comparison = self.filters.comparison()
 
     def result_named(self, name: str) -> Result:
         """The view's result of that declaration (its `@result` properties are computed in order until
@@ -326,8 +329,9 @@ class View:
         key = tuple(sorted(networks))
         cache = self.__dict__.setdefault("_siblings", {})
         if key not in cache:  # replace(): a subclass's own fields (a year shown) carry over
-            cache[key] = replace(self, filters=replace(self.filters, networks=key),
-                                 comparison=replace(self.comparison, networks=key), family_root=False)
+            comparison = replace(self.comparison, networks=key) if self.comparison else None
+            cache[key] = replace(self, filters=replace(self.filters, networks=key), comparison=comparison,
+                                 family_root=False)
         return cache[key]
 
     def result(self, name: str, filters: Filters | None = None, **extra) -> Result:
@@ -338,9 +342,15 @@ class View:
         return Result.of(name, frame, threshold=self.threshold)
 
     @cached_property
-    def before(self) -> "View":
-        """The same view over the comparison period."""
-        return replace(self, filters=self.comparison, comparison=self.comparison.previous())
+    def before(self) -> "View | None":
+        """The same view over the comparison period (None when there is none)."""
+        if self.comparison is None:
+            return None
+        return replace(self, filters=self.comparison, comparison=self.comparison.comparison())
+
+    def earlier(self, name: str) -> Result | None:
+        """A result of the comparison period's view, None when there is no comparison period."""
+        return getattr(self.before, name) if self.before is not None else None
 
     @cached_property
     def data_bounds(self) -> dict:

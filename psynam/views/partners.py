@@ -130,7 +130,9 @@ class Partners(View):
 
     @property
     def has_partners(self) -> bool:
-        return bool(self.headline.value("registered_partners"))
+        """Partners registered in the period, or that joined or left in it (a partner leaving on the
+        period's first day ended in it)."""
+        return any(self.headline.value(c) for c in ("registered_partners", "new_partners", "ended_partners"))
 
     # ---- over time -------------------------------------------------------------------------------------
     @result
@@ -207,7 +209,10 @@ class Partners(View):
             commune_name=pl.col("commune_name").fill_null(TEXT["hors_province"]),
             membership_label=pl.col("membership").replace_strict(membership, default=TEXT["inconnu"],
                                                                  return_dtype=pl.String),
-            active_label=pl.when(pl.col("is_active")).then(pl.lit(TEXT["yes"])).otherwise(pl.lit(TEXT["no"])),
+            # a partner that left on the period's first day is listed (it ended in the period) but was not
+            # registered in it: neither active nor without activity
+            active_label=pl.when(pl.col("is_active")).then(pl.lit(TEXT["yes"]))
+            .when(~pl.col("is_registered")).then(pl.lit(TEXT["not_registered"])).otherwise(pl.lit(TEXT["no"])),
             agreed_hours_per_month=pl.col("agreed_hours_per_month").cast(pl.Float64),
         )
         return self.derived("partners/partners_table", frame)
@@ -224,4 +229,4 @@ class Partners(View):
         """The partner list as the table shows it: the rows matching every word of `search` (name, commune,
         sector; accents and case ignored), only the partners without activity when `inactive_only`."""
         shown = self.partners_table.where(matches(search))
-        return shown.where(~pl.col("is_active")) if inactive_only else shown
+        return shown.where(pl.col("is_registered") & ~pl.col("is_active")) if inactive_only else shown

@@ -2,19 +2,21 @@
 -- dimension chosen by the page (docs/indicators.md, Partners): sector, care / outside care, membership,
 -- network or arrondissement of the partner. The dimension is a bound value matched against a fixed
 -- list below (never an identifier formatted into the SQL); an unknown one is an error.
--- Grain: one row per value of the dimension held by at least one registered partner. A partner of both
---   networks (RSN+RSK) counts once in each selected network; along other dimensions each partner once.
+-- Grain: one row per value of the dimension held by at least one partner of the period (registered, or
+--   joined or left in it: f_partners_of_period). A partner of both networks (RSN+RSK) counts once in each
+--   selected network; along other dimensions each partner once.
 -- Parameters: $dimension (varchar: 'sector' | 'care' | 'membership' | 'network' | 'arrondissement');
 --   $date_from, $date_to (date, closed range); $networks, $arrondissements, $communes (NIS) (varchar[] or
 --   NULL = all). Geography applies to the partner's commune; care level, format and setting do not apply.
 -- Output: group_code (varchar: a sector code; 'soins' | 'hors_soins'; 'effectif' | 'adherent' |
 --   'inconnu'; a network; an arrondissement or 'hors_province'), registered_partners, active_partners,
---   inactive_partners, new_partners, ended_partners (counts of organisations), registered_pct (0-100,
+--   inactive_partners, new_partners, ended_partners (counts of organisations; new and ended as in
+--   overview/partner_kpis, registered in the period or not), registered_pct (0-100,
 --   share of the registered partners of the period; per network it can add up to more than 100),
 --   population (inhabitants of the selected communes of the arrondissement; null for other dimensions),
 --   partners_per_10000 (registered partners / population x 10 000; null where there is no population).
-with registered as (
-    select * from f_partners($date_from, $date_to, $networks, $arrondissements, $communes)
+with partners_of_period as (
+    select * from f_partners_of_period($date_from, $date_to, $networks, $arrondissements, $communes)
 ),
 
 active_ids as (
@@ -34,7 +36,7 @@ population as (
 grouped as (
     select
         r.*,
-        r.partner_id in (select partner_id from active_ids) as is_active,
+        r.is_registered and r.partner_id in (select partner_id from active_ids) as is_active,
         unnest(case $dimension
             when 'sector' then [r.sector]
             when 'care' then [case when r.is_care then 'soins' else 'hors_soins' end]
@@ -44,17 +46,17 @@ grouped as (
             when 'arrondissement' then [coalesce(r.arrondissement, 'hors_province')]
             else [error('partners_by_group: unknown dimension ' || $dimension)]
         end) as group_code
-    from registered as r
+    from partners_of_period as r
 ),
 
 counts as (
     select
         group_code,
-        count(*) as registered_partners,
+        count(*) filter (where is_registered) as registered_partners,
         count(*) filter (where is_active) as active_partners,
-        count(*) filter (where not is_active) as inactive_partners,
-        count(*) filter (where joined_on between $date_from and $date_to) as new_partners,
-        count(*) filter (where left_on between $date_from and $date_to) as ended_partners
+        count(*) filter (where is_registered and not is_active) as inactive_partners,
+        count(*) filter (where is_new) as new_partners,
+        count(*) filter (where is_ended) as ended_partners
     from grouped
     group by all
 )
@@ -66,7 +68,8 @@ select
     c.inactive_partners,
     c.new_partners,
     c.ended_partners,
-    100.0 * c.registered_partners / (select count(*) from registered) as registered_pct,
+    100.0 * c.registered_partners / nullif((select count(*) from partners_of_period where is_registered), 0)
+        as registered_pct,
     case when $dimension = 'arrondissement' then p.population end as population,
     case when $dimension = 'arrondissement'
         then 10000.0 * c.registered_partners / nullif(p.population, 0) end as partners_per_10000

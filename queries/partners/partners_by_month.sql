@@ -1,7 +1,8 @@
 -- Purpose: registered, active, new and ended partners month by month, with the tripartite agreements in
 -- force and the hours they agree (docs/indicators.md, Partners), for the Partners page's time charts.
 -- Each month is clipped to the period, and each month's figures are the period figures computed on that
--- month alone (a partner registered or active in two months counts in each).
+-- month alone (a partner registered or active in two months counts in each; a partner joins and leaves
+-- in one month only, so the months' new and ended partners add up to the period's).
 -- Grain: one row per calendar month that the period touches (months with no partner included, as zeros).
 -- Parameters: $date_from, $date_to (date, closed range); $networks, $arrondissements, $communes (NIS)
 --   (varchar[] or NULL = all). Geography applies to the partner's commune. Care level, format and setting
@@ -25,10 +26,11 @@ partners_in_geography as (
         and ($communes is null or list_contains($communes, commune))
 ),
 
-registered as (
-    select m.month, p.partner_id, p.joined_on, p.left_on
+partners_of_month as (
+    select m.month, p.partner_id, p.is_registered, p.is_new, p.is_ended
     from months as m,
-        lateral (select * from f_partners(m.month_from, m.month_to, $networks, $arrondissements, $communes)) as p
+        lateral (select * from f_partners_of_period(m.month_from, m.month_to, $networks, $arrondissements,
+                                                    $communes)) as p
 ),
 
 evidence as (
@@ -39,13 +41,12 @@ evidence as (
 
 partners_by_month as (
     select
-        r.month,
-        count(*) as registered_partners,
-        count(e.partner_id) as active_partners,
-        count(*) filter (where r.joined_on between m.month_from and m.month_to) as new_partners,
-        count(*) filter (where r.left_on between m.month_from and m.month_to) as ended_partners
-    from registered as r
-    join months as m using (month)
+        p.month,
+        count(*) filter (where p.is_registered) as registered_partners,
+        count(e.partner_id) filter (where p.is_registered) as active_partners,
+        count(*) filter (where p.is_new) as new_partners,
+        count(*) filter (where p.is_ended) as ended_partners
+    from partners_of_month as p
     left join evidence as e using (month, partner_id)
     group by all
 ),

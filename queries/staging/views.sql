@@ -272,17 +272,31 @@ where clairvision_date between date_from and date_to
     and (arrondissements is null or list_contains(arrondissements, arrondissement))
     and (communes is null or list_contains(communes, commune));
 
--- Registered partners: membership [joined_on, left_on) overlaps the period (docs/indicators.md: the
--- leaving day is no longer a membership day). A partner of both networks (RSN+RSK) counts for each.
--- Geography applies to the partner's commune.
-create or replace macro f_partners(date_from, date_to, networks, arrondissements, communes) as table
-select *
+-- The partners of a period: every partner registered in it (membership [joined_on, left_on) overlaps the
+-- period: the leaving day is no longer a membership day), plus every partner that joined or left inside
+-- it, registered or not (docs/indicators.md: a partner whose left_on is the period's first day ended in
+-- the period, though it is not registered on any of its days). Together: joined_on <= date_to and
+-- left_on (if any) >= date_from. A partner of both networks (RSN+RSK) counts for each. Geography applies
+-- to the partner's commune. Flags: is_registered, is_new (joined_on in the period), is_ended (left_on in
+-- the period).
+create or replace macro f_partners_of_period(date_from, date_to, networks, arrondissements, communes) as table
+select
+    *,
+    left_on is null or left_on > date_from as is_registered,
+    joined_on >= date_from as is_new,
+    coalesce(left_on <= date_to, false) as is_ended
 from stg_partners
 where joined_on <= date_to
-    and (left_on is null or left_on > date_from)
+    and (left_on is null or left_on >= date_from)
     and (networks is null or list_has_any(networks, string_split(network, '+')))
     and (arrondissements is null or list_contains(arrondissements, arrondissement))
     and (communes is null or list_contains(communes, commune));
+
+-- Registered partners: the registered ones of f_partners_of_period, with the columns of stg_partners.
+create or replace macro f_partners(date_from, date_to, networks, arrondissements, communes) as table
+select * exclude (is_registered, is_new, is_ended)
+from f_partners_of_period(date_from, date_to, networks, arrondissements, communes)
+where is_registered;
 
 -- Partners with activity in the period, for the selected networks: a session at or for them, a
 -- clairvision, a network activity they took part in, or an agreement in force.

@@ -141,3 +141,59 @@ def test_a_click_on_a_commune_of_the_map_focuses_the_south_page(desktop, server)
     desktop.locator(".st-key-south_reset button").click()
     after_interaction(desktop)
     assert desktop.locator(".st-key-south_reset").count() == 0
+
+
+def period_caption(page) -> str:
+    return next(line for line in page.evaluate("() => document.body.innerText").splitlines()
+                if line.startswith("Du "))
+
+
+def test_a_single_day_picked_in_the_picker_reopens_from_its_link(desktop, browser, server):
+    """Both fields of the picker set to 16/05/2025 write `?periode=2025-05-16&periode=2025-05-16`;
+    Streamlit keeps one of two equal values, so the reopened link says `?periode=2025-05-16`: the same
+    day, not 16/05/2025 to the last data day (issue 11)."""
+    open_page(desktop, server, "overview", "?periode=2025-01-01&periode=2025-12-31")
+    for i in range(2):  # a field commits its value when it loses focus
+        field = desktop.locator(".st-key-periode input").nth(i)
+        field.click(force=True)
+        field.fill("2025-05-16")
+        desktop.keyboard.press("Enter")
+        desktop.locator("h1").first.click()
+        after_interaction(desktop)
+    assert parse_qs(urlparse(desktop.url).query)["periode"] == ["2025-05-16", "2025-05-16"]
+    assert period_caption(desktop).startswith("Du 16/05/2025 au 16/05/2025")
+    shown = kpis(desktop)
+    fresh = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    try:
+        fresh.goto(desktop.url)
+        settle(fresh)
+        assert period_caption(fresh).startswith("Du 16/05/2025 au 16/05/2025")
+        assert kpis(fresh) == shown
+    finally:
+        fresh.context.close()
+
+
+@pytest.mark.parametrize("query,caption,notice", [
+    ("?periode=2025-12-31&periode=2025-01-01", "Du 01/01/2025 au 31/12/2025", "inversées"),
+    ("?periode=2016-01-01&periode=2021-12-31", "Du 01/01/2016 au 31/12/2021", "avant le début du programme"),
+    ("?periode=2026-11-01&periode=2027-03-31", "Du 01/11/2026 au 31/03/2027", "dans le futur"),
+    ("?periode=2025-02-30&periode=2025-03-01", "Du ", "date impossible"),
+])
+def test_a_link_outside_the_picker_opens_as_asked_with_a_notice(desktop, server, query, caption, notice):
+    open_page(desktop, server, "overview", query)
+    text = desktop.evaluate("() => document.body.innerText")
+    assert "Traceback" not in text and "Error" not in text
+    assert period_caption(desktop).startswith(caption)
+    assert notice in " ".join(a.inner_text() for a in desktop.locator('[data-testid="stAlert"]').all())
+
+
+def test_the_comparison_choice_is_written_into_the_link_and_follows_the_pages(desktop, server):
+    open_page(desktop, server, "overview", "?periode=2025-01-01&periode=2025-12-31")
+    desktop.locator(".st-key-comparaison label").filter(has_text="Un an avant").click()
+    after_interaction(desktop)
+    assert parse_qs(urlparse(desktop.url).query)["comparaison"] == ["Un an avant"]
+    if "glossary" in URLS:
+        desktop.get_by_role("link", name="Glossaire").first.click()
+        after_interaction(desktop)
+        query = parse_qs(urlparse(desktop.url).query)
+        assert query["comparaison"] == ["Un an avant"] and query["periode"] == ["2025-01-01", "2025-12-31"]

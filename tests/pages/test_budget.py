@@ -185,3 +185,16 @@ def test_any_period_renders_figures_or_a_french_message(app, start, end, expecte
         assert any(expected in i.value for i in at.info) and not at.metric
     for element in list(at.info) + list(at.caption):
         assert "None" not in element.value and "nan" not in element.value
+
+
+def test_budget_page_renders_for_a_period_after_the_data(budget_db, monkeypatch, downloads):  # noqa: F811
+    """The budget fixture's data end on 25/12/2024 and its budget covers 2024: 26-31/12/2024 is after the
+    data but inside a budget year, so there is no line to project (issue 11: the page raised `cannot
+    compare string with numeric type`, as the sample does for 01/11/2026-30/11/2026)."""
+    monkeypatch.setenv("PSYNAM_DB", str(budget_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["periode"] = ["2024-12-26", "2024-12-31"]
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.title and "Dépensé à date" not in metrics(at)  # nothing spent to date in the period: no cards

@@ -23,7 +23,7 @@ RSN, 2024 to 15 June: individuel still 600 (A's June session is on the 10th); 16
 RSK has no 2023 data: no seasonal projection.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
@@ -232,3 +232,30 @@ def test_empty_year_gives_empty_frames():
                                    "category": pl.String, "spent_eur": pl.Float64})
     assert budget.projections(empty, monthly, date(2024, 3, 1)).is_empty()
     assert budget.cumulative(empty, monthly, date(2024, 3, 1)).is_empty()
+
+
+def test_projection_without_lines_has_the_types_of_one_with_lines(tiny_con):
+    """A period after the data (or before the budget table) has no line to project: an empty frame whose
+    columns have the same types as a full one, so that a page can filter its capped total by category
+    (issue 11: `cannot compare string with numeric type` on the Budget page for 01/11/2026-30/11/2026)."""
+    empty = budget.projections(pl.DataFrame(), pl.DataFrame(), date(2026, 11, 30))
+    full = budget.projections(*year_to(tiny_con, date(2024, 12, 31)), date(2024, 12, 31))
+    assert empty.is_empty() and empty.schema == full.schema
+    assert empty.filter(pl.col("category") == budget.TOTAL).is_empty()
+
+
+def admin_fees(con, date_from: date, date_to: date, network: str = "RSN") -> float:
+    lines = db.run(con, "budget/budget_by_year", date_from=date_from, date_to=date_to, networks=[network])
+    return float(lines.filter(pl.col("category") == "administratif")["spent_eur"].fill_null(0).sum() or 0)
+
+
+@pytest.mark.parametrize("cut", [date(2023, 1, 2), date(2023, 2, 1), date(2023, 7, 1), date(2023, 7, 2),
+                                 date(2023, 12, 31), date(2024, 1, 1), date(2024, 3, 15)])
+def test_the_admin_fee_of_adjacent_periods_adds_up(budget_con, cut):
+    """The fee is due once per patient, network and calendar year, at the patient's first individual
+    session of that year (A in January, B in July 2023; A again in January 2024): cut 2023-2024 anywhere,
+    the two parts' fees add up to the whole's, 120 € for 2023 and 60 € to 30/06/2024."""
+    start, end = date(2023, 1, 1), date(2024, 6, 30)
+    whole = admin_fees(budget_con, start, end)
+    assert whole == 180.0
+    assert admin_fees(budget_con, start, cut - timedelta(days=1)) + admin_fees(budget_con, cut, end) == whole

@@ -19,14 +19,14 @@ PA2 (S03), PA3 (S06, CV2), PA6 (ACT1) = 4; without activity PA5 = 1; new PA3, PA
 Year 2023, all networks: registered PA1, PA2, PA4, PA6 = 4; active PA1 (AG1), PA4 (AG2) = 2.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 import duckdb
 import polars as pl
 import pytest
 
-from psynam import db, reference, views
+from psynam import db, metrics, reference, views
 from psynam.filters import Filters
 from tests.conftest import load_tiny
 
@@ -216,12 +216,14 @@ def test_partner_activity_follows_the_network_filter(tiny_con):
 
 
 @pytest.mark.parametrize("filters", [Y2023, Y2024, Filters(date(2024, 5, 1), date(2024, 5, 31)),
+                                     Filters(date(2023, 12, 31), date(2023, 12, 31)),
+                                     Filters(date(2024, 11, 30), date(2025, 1, 31), networks=["RSK"]),
                                      Filters(Y2024.date_from, Y2024.date_to, networks=["RSK"]),
                                      Filters(Y2024.date_from, Y2024.date_to, communes=["91034", "93056"])])
 def test_partner_list_agrees_with_the_headline_figures(tiny_con, filters):
     frame = run(tiny_con, "partner_activity", filters)
     headline = kpis(tiny_con, filters)
-    assert frame.height == headline["registered_partners"]
+    assert frame["is_registered"].sum() == headline["registered_partners"]
     assert frame["is_active"].sum() == headline["active_partners"]
     assert frame["is_new"].sum() == headline["new_partners"]
     assert frame["is_ended"].sum() == headline["ended_partners"]
@@ -263,3 +265,74 @@ def test_partners_outside_the_province_are_shown_apart(outside_con):
 
 
 # The searchable table's words and search (the view's, over this query): tests/views/test_partners.py.
+
+
+# ---- new and ended partners at the period's edges --------------------------------------------------
+# docs/indicators.md: new / ended partners are those whose joined_on / left_on falls inside the period,
+# registered in it or not. PA4 leaves on 31/12/2023, PA5 joins on 15/06/2024 and leaves on 30/11/2024,
+# PA3 joins on 01/03/2024. Membership is [joined_on, left_on): on its leaving day a partner is no longer
+# registered, so a period starting on that day has the partner as ended but not as registered.
+
+def kpis_of(con, date_from, date_to, **lists) -> dict:
+    return metrics.partners(metrics.runner(con), Filters(date_from, date_to, **lists))
+
+
+@pytest.mark.parametrize("date_from,date_to,registered,new,ended", [
+    (date(2023, 12, 31), date(2023, 12, 31), 3, 0, 1),   # PA4 leaves on the single day: ended, not registered
+    (date(2023, 12, 31), date(2024, 1, 31), 3, 0, 1),    # ... on the period's first day
+    (date(2023, 12, 1), date(2023, 12, 31), 4, 0, 1),    # ... on its last day: registered and ended
+    (date(2024, 1, 1), date(2024, 1, 31), 3, 0, 0),      # the day after: gone
+    (date(2024, 6, 15), date(2024, 6, 15), 5, 1, 0),     # PA5 joins on the single day: new and registered
+    (date(2024, 3, 1), date(2024, 6, 15), 5, 2, 0),      # PA3 joins on the first day, PA5 on the last
+    (date(2024, 11, 30), date(2024, 12, 31), 4, 0, 1),   # PA5 leaves on the first day
+    (date(2024, 11, 1), date(2024, 11, 30), 5, 0, 1),    # ... on the last day
+])
+def test_new_and_ended_partners_at_the_first_and_last_day(tiny_con, date_from, date_to, registered, new, ended):
+    got = kpis_of(tiny_con, date_from, date_to)
+    assert (got["registered_partners"], got["new_partners"], got["ended_partners"]) == (registered, new, ended)
+
+
+def test_an_ended_partner_not_registered_is_listed_as_ended_and_not_active(tiny_con):
+    """31/12/2023: PA4 left that day. The list shows it (ended, not registered, not active) beside the
+    three registered partners, and the breakdowns count it as ended only."""
+    frame = run(tiny_con, "partner_activity", Filters(date(2023, 12, 31), date(2023, 12, 31)))
+    pa4 = frame.filter(pl.col("partner_id") == "PA4").row(0, named=True)
+    assert (pa4["is_registered"], pa4["is_ended"], pa4["is_new"], pa4["is_active"]) == (False, True, False, False)
+    assert sorted(frame.filter("is_registered")["partner_id"]) == ["PA1", "PA2", "PA6"]
+    # RSK on that day: nobody registered, one ended (PA4 is RSN+RSK): a group row with the ended partner only
+    rsk = Filters(date(2023, 12, 31), date(2023, 12, 31), networks=["RSK"])
+    rows = run(tiny_con, "partners_by_group", rsk, dimension="network")
+    assert rows.select("group_code", "registered_partners", "ended_partners", "inactive_partners").rows() == [
+        ("RSK", 0, 1, 0)]
+    assert rows["registered_pct"].to_list() == [None]
+    assert kpis_of(tiny_con, rsk.date_from, rsk.date_to, networks=["RSK"])["ended_partners"] == 1
+
+
+@pytest.mark.parametrize("networks", [[], ["RSN"], ["RSK"]])
+@pytest.mark.parametrize("split", [date(2023, 12, 31), date(2024, 1, 1), date(2024, 3, 1), date(2024, 6, 15),
+                                   date(2024, 6, 16), date(2024, 11, 30), date(2024, 12, 1)])
+def test_adjacent_periods_add_up(tiny_con, networks, split):
+    """Cut 01/01/2023-31/12/2024 at any day (the partners' own dates and the days after): the two parts'
+    new and ended partners add up to the whole's (PA3, PA5 new; PA4, PA5 ended, per network)."""
+    start, end = date(2023, 1, 1), date(2024, 12, 31)
+    whole = kpis_of(tiny_con, start, end, networks=networks)
+    first = kpis_of(tiny_con, start, split - timedelta(days=1), networks=networks)
+    second = kpis_of(tiny_con, split, end, networks=networks)
+    for key in ("new_partners", "ended_partners"):
+        assert first[key] + second[key] == whole[key], key
+    assert (whole["new_partners"], whole["ended_partners"]) == {(): (2, 2), ("RSN",): (0, 1),
+                                                                ("RSK",): (2, 2)}[tuple(networks)]
+
+
+def test_months_add_up_to_the_period(tiny_con):
+    """Month by month over 2023-2024 (PA4 ends in 12/2023, PA5 in 11/2024): the months' new and ended
+    partners add up to the period's, and so do the groups'."""
+    period = Filters(date(2023, 1, 1), date(2024, 12, 31))
+    kpis = metrics.partners(metrics.runner(tiny_con), period)
+    monthly = run(tiny_con, "partners_by_month", period)
+    assert (monthly["new_partners"].sum(), monthly["ended_partners"].sum()) == (
+        kpis["new_partners"], kpis["ended_partners"]) == (2, 2)
+    # a month starting on a leaving day's morrow and a month starting on it
+    december = run(tiny_con, "partners_by_month", Filters(date(2023, 12, 31), date(2024, 1, 1)))
+    assert december["ended_partners"].to_list() == [1, 0]
+    assert december["registered_partners"].to_list() == [3, 3]

@@ -42,3 +42,11 @@ def test_budget_projection_flags():
     assert findings.budget_projection("RSN", 500.0, None, None) is None
     assert findings.budget_usage("RSK", 44.05, date(2024, 12, 31)) == \
         "RSK : 44,0 % de l'enveloppe plafonnée consommés au 31/12/2024."
+
+
+def test_lowest_reach_without_any_patient_says_nothing():
+    """A period without sessions (a Sunday, a month after the data): every reach is 0, the province's too —
+    no gap to name, and no ZeroDivisionError (issue 11)."""
+    areas = [{"name": "Dinant", "reach_per_1000": 0.0}, {"name": "Namur", "reach_per_1000": 0.0}]
+    assert findings.lowest_reach(areas, 0.0) is None
+    assert findings.lowest_reach(areas, 0) is None

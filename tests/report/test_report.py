@@ -112,3 +112,23 @@ def test_threshold_option_and_bad_input(tiny_db, tmp_path, capsys):
     assert main(["report", "--from", "2024-12-31", "--to", "2024-01-01", "--db", str(tiny_db),
                  "--out", str(out)]) == 2
     assert main(ARGS + ["--db", str(tmp_path / "none.duckdb"), "--out", str(out)]) == 2
+
+
+@pytest.mark.parametrize("date_from,date_to", [
+    ("2024-03-17", "2024-03-17"),    # a Sunday without sessions
+    ("2025-06-01", "2025-06-30"),    # a month after the data (the tiny data end on 01/01/2025)
+    ("2016-01-01", "2021-08-31"),    # before the programme
+])
+@pytest.mark.parametrize("fmt", ["html", "pdf", "xlsx"])
+def test_the_report_command_succeeds_on_an_empty_period(tiny_db, tmp_path, date_from, date_to, fmt):
+    out = tmp_path / f"rapport.{fmt}"
+    assert main(["report", "--from", date_from, "--to", date_to, "--db", str(tiny_db), "--format", fmt,
+                 "--out", str(out)]) == 0
+    data = out.read_bytes()
+    if fmt == "html":
+        text = data.decode("utf-8")
+        assert "Séances" in text and "Traceback" not in text
+    elif fmt == "pdf":
+        assert data.startswith(b"%PDF")
+    else:
+        assert "Chiffres clés" in openpyxl.load_workbook(out).sheetnames
