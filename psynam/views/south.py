@@ -24,6 +24,8 @@ GAP_THRESHOLD = 0.5  # docs/indicators.md: a coverage index below 0.5 is a gap t
 GAPS_SHOWN = 12      # the coverage gaps chart: the communes furthest below the province's reach
 # Read against the province's reach, i.e. the province's patients as well as the row's own.
 PROVINCE_READ = ("coverage_index", "patients_gap", "province_reach_per_1000")
+# The figures of one commune the south page's focus panel shows (from `commune(nis)`).
+FOCUS_FIGURES = ("population", "patients", "reach_per_1000", "offer_per_10000", "coverage_index", "active_partners")
 
 
 def area_label(area: str | None) -> str | None:
@@ -99,6 +101,10 @@ class South(View):
         return _anchored(self.derived("south/areas", frame), ("coverage_index",),
                          lambda whole: province is not None and whole.hidden("patients", province))
 
+    def north_south(self, glossary: str) -> Result:
+        """The areas titled with the indicator the chart shows (its glossary key)."""
+        return self.areas.titled(f"{labels.indicator('north_south')} — {labels.indicator(glossary)}")
+
     @cached_property
     def outside(self) -> Result:
         """Patients residing, and sessions held, outside the 38 communes and without a commune (0-2 rows)."""
@@ -142,6 +148,11 @@ class South(View):
     def coverage(self) -> Anchored:
         """Every commune of the province (the map's rows)."""
         return _anchored(self.result("south/coverage_by_commune"), PROVINCE_READ, lambda _: self.province_hidden)
+
+    def coverage_map(self, glossary: str, note: str) -> Result:
+        """The map's rows, titled with the indicator it is coloured by (its glossary key) and the map's note."""
+        return self.coverage.titled(f"{labels.indicator('south_map')} — {labels.indicator(glossary)}",
+                                    f"{labels.definition(glossary)} {labels.definition('south_map')} {note}")
 
     @cached_property
     def selected(self) -> set[str] | None:
