@@ -68,7 +68,10 @@ def test_short_names_fit_a_tile():
     assert geo.short_name("Namur") == "Namur"
     assert geo.short_name("Jemeppe-sur-Sambre") == "Jemeppe<br>s/ Sambre"
     assert geo.short_name("Philippeville") == "Philippe-<br>ville"
-    assert all(len(part) <= 11 for name in reference.communes()["name_fr"]
+    assert geo.short_name("Somme-Leuze") == "Somme-<br>Leuze"
+    assert geo.short_name("Cerfontaine") == "Cerfon-<br>taine"  # between two consonants, nearest the middle
+    # nine characters a line: what a tile of a half-page image (A4) holds at the map's font size
+    assert all(len(part) <= 9 for name in reference.communes()["name_fr"]
                for part in geo.short_name(name).split("<br>"))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale, unlabel_rgb
 import polars as pl
 
 from psynam import formatting as fmt, geo, labels
@@ -50,6 +51,16 @@ DEFAULT_INDICATOR = "reach"
 
 def indicator(key: str | None) -> Indicator:
     return INDICATORS.get(key or DEFAULT_INDICATOR, INDICATORS[DEFAULT_INDICATOR])
+
+
+def decimals_for(values, decimals: int, most: int = 3) -> int:
+    """The decimals a chart of `values` needs: the indicator's usual places, more when even the largest value
+    would show as 0,0 (a sparse filter: 0,04 patients per 1 000 is not 0). A rate never reads as a zero."""
+    known = [abs(v) for v in values if v is not None]
+    top = max(known) if known else 0
+    while 0 < top < 10 ** (1 - decimals) and decimals < most:
+        decimals += 1
+    return decimals
 
 
 def value_text(value, decimals: int, mark: str | None = None) -> str:
@@ -95,14 +106,15 @@ def _colour_axis(ind: Indicator, values: list) -> dict:
                              "thickness": 14, "len": 0.8}}
     known = [v for v in values if v is not None]
     return {"colorscale": SEQUENTIAL, "cmin": 0, "cmax": max(known) if known and max(known) > 0 else 1,
-            "colorbar": {"title": {"text": words.TEXT[ind.short], "side": "right"}, "tickformat": ",.1f",
-                         "thickness": 14, "len": 0.8}}
+            "colorbar": {"title": {"text": words.TEXT[ind.short], "side": "right"},
+                         "tickformat": f",.{decimals_for(known, ind.decimals)}f", "thickness": 14, "len": 0.8}}
 
 
 def _hover_data(table, ind: Indicator) -> dict[str, list]:
     """nis -> the hover's fields (NIS, name, arrondissement, value, patients, sessions, active partners)."""
     frame, _ = unpack(table)
-    return {nis: [nis, frame["name_fr"][i], frame["arrondissement"][i], cell_text(table, ind.column, i, ind.decimals),
+    places = decimals_for(frame[ind.column].to_list(), ind.decimals)
+    return {nis: [nis, frame["name_fr"][i], frame["arrondissement"][i], cell_text(table, ind.column, i, places),
                   cell_text(table, "patients", i), cell_text(table, "sessions", i),
                   cell_text(table, "active_partners", i)]
             for i, nis in enumerate(frame["nis"].to_list())}
@@ -175,6 +187,15 @@ def _hatching(cells: list[tuple[int, int]], half: float = 0.42) -> tuple[list, l
     return xs, ys
 
 
+def _ink(axis: dict, value) -> str:
+    """Dark text on a pale fill, white on a dark one (the fill the colour scale gives `value`; None: pale)."""
+    if value is None:
+        return "#343a40"
+    span = (axis["cmax"] - axis["cmin"]) or 1
+    r, g, b = unlabel_rgb(sample_colorscale(axis["colorscale"], min(max((value - axis["cmin"]) / span, 0), 1))[0])
+    return "#ffffff" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else "#343a40"
+
+
 def tile_map(table, communes: pl.DataFrame, indicator_key: str, *,
              selected: set[str] | None = None, focus: str | None = None, height: int = 620) -> go.Figure:
     """One equal square per commune (psynam.geo.tiles), coloured by the indicator; a hidden value hatched
@@ -191,11 +212,8 @@ def tile_map(table, communes: pl.DataFrame, indicator_key: str, *,
     width, rows = int(placed["col"].max()) + 1, int(placed["row"].max()) + 1
     values = {n: v for n, v in zip(placed["nis"], placed[ind.column]) if n not in hidden}
     inside = {n for n in placed["nis"] if selected is None or n in selected}
-    axis = _colour_axis(ind, [values.get(n) for n in inside])
-    labels_grid = [[t or "" for t in line] for line in _grid(placed, dict(zip(placed["nis"], placed["short_name"])),
-                                                             width, rows)]
-    common = {"x": list(range(width)), "y": list(range(rows)), "xgap": 3, "ygap": 3, "hoverinfo": "skip",
-              "text": labels_grid, "texttemplate": "%{text}", "textfont": {"size": 10, "family": FONT}}
+    axis = _colour_axis(ind, [values.get(n) for n in inside if values.get(n) is not None] or list(values.values()))
+    common = {"x": list(range(width)), "y": list(range(rows)), "xgap": 3, "ygap": 3, "hoverinfo": "skip"}
     fig = go.Figure()
     # Every tile in grey first: a commune without a value (no population data, no patient) stays visible.
     fig.add_trace(go.Heatmap(z=_grid(placed, {n: 0 for n in placed["nis"]}, width, rows),
@@ -208,13 +226,23 @@ def tile_map(table, communes: pl.DataFrame, indicator_key: str, *,
             xs, ys = _hatching([where[n] for n in sorted(part)])
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": HATCH, "width": 1}, opacity=0.5 * opacity,
                                      hoverinfo="skip", showlegend=False))
-    faded = {n: v for n, v in values.items() if n not in inside}
+    faded = {n: v for n, v in values.items() if n not in inside and v is not None}
+    shown = {n: values.get(n) for n in inside}
+    # The colour bar goes with the full-colour layer, or with the faded one when no commune of the
+    # selection has a value to show (all hidden): a colour on the map always has its scale.
+    scale_on_faded = bool(faded) and all(v is None for v in shown.values())
     if faded:
         fig.add_trace(go.Heatmap(z=_grid(placed, faded, width, rows), zmin=axis["cmin"], zmax=axis["cmax"],
-                                 colorscale=axis["colorscale"], showscale=False, opacity=FADED, **common))
-    fig.add_trace(go.Heatmap(z=_grid(placed, {n: values.get(n) for n in inside}, width, rows), zmin=axis["cmin"],
+                                 colorscale=axis["colorscale"], showscale=scale_on_faded, colorbar=axis["colorbar"],
+                                 opacity=FADED, **common))
+    fig.add_trace(go.Heatmap(z=_grid(placed, shown, width, rows), zmin=axis["cmin"],
                              zmax=axis["cmax"], colorscale=axis["colorscale"], colorbar=axis["colorbar"],
-                             name=labels.indicator(ind.glossary), **common))
+                             showscale=not scale_on_faded, name=labels.indicator(ind.glossary), **common))
+    # Each name written once, on top (over the hatching), in ink that reads on its tile's fill.
+    ink = [_ink(axis, shown.get(n)) for n in placed["nis"]]
+    fig.add_trace(go.Scatter(x=placed["col"].to_list(), y=placed["row"].to_list(), mode="text",
+                             text=placed["short_name"].to_list(), textfont={"size": 10, "family": FONT, "color": ink},
+                             hoverinfo="skip", showlegend=False))
     _legend_lines(fig, sorted(placed["arrondissement"].unique()), _inset_outlines(placed), on_geo=False)
     if hidden:
         _hidden_legend(fig, on_geo=False)
@@ -263,14 +291,16 @@ def boundary_map(table, boundaries: geo.Boundaries, indicator_key: str, *,
     inside_mask = [selected is None or n in selected for n in nis]
     hidden = [hidden_of[n] for n in nis]
     values = drawn[ind.column].to_list()
-    axis = _colour_axis(ind, [v for v, m, h in zip(values, inside_mask, hidden) if m and not h])
+    coloured = [i for i, v in enumerate(values) if v is not None and not hidden[i]]
+    main = [i for i in coloured if inside_mask[i]]
+    axis = _colour_axis(ind, [values[i] for i in main or coloured])
     flat = lambda colour: {"colorscale": [[0, colour], [1, colour]]}  # noqa: E731
     layers = (  # (rows, colours, opacity, colour bar): no value in grey, hidden in sand, outside the selection faded
         ([i for i, v in enumerate(values) if v is None and not hidden[i]], flat(NO_VALUE), 1.0, False),
         ([i for i in range(len(nis)) if hidden[i] and inside_mask[i]], flat(HIDDEN), 1.0, False),
         ([i for i in range(len(nis)) if hidden[i] and not inside_mask[i]], flat(HIDDEN), FADED, False),
-        ([i for i, v in enumerate(values) if v is not None and not hidden[i] and not inside_mask[i]], axis, FADED, False),
-        ([i for i, v in enumerate(values) if v is not None and not hidden[i] and inside_mask[i]], axis, 1.0, True),
+        ([i for i in coloured if not inside_mask[i]], axis, FADED, not main),
+        (main, axis, 1.0, True),
     )
     for rows, colours, opacity, show_scale in layers:
         if not rows:

@@ -11,14 +11,14 @@ named in a legend entry instead of being placed.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import plotly.graph_objects as go
 import polars as pl
 
 from psynam import formatting as fmt, labels
 from psynam.charts import PALETTE, base_layout, empty, mark_bars, mark_dates, mark_points, unpack
-from psynam.charts.maps import ARRONDISSEMENT_LINES, cell_text, hidden_rows, indicator, value_text
+from psynam.charts.maps import ARRONDISSEMENT_LINES, cell_text, decimals_for, hidden_rows, indicator, value_text
 from psynam.labels import south as words
 from psynam.views.south import GAP_THRESHOLD
 
@@ -37,6 +37,12 @@ def _arr_colour(arr: str) -> str:
     return ARRONDISSEMENT_LINES.get(arr, PALETTE["muted"])
 
 
+def _months_range(period: tuple[date, date]) -> list[date]:
+    """The x range of a monthly chart: the period's months, half a month before the first (its point, drawn
+    on the month's first day, would otherwise sit on the axis, cut in half)."""
+    return [period[0].replace(day=1) - timedelta(days=15), period[1]]
+
+
 def _by_month(frame: pl.DataFrame) -> list[int]:
     """Row indices in month order (the marks stay with their rows)."""
     return sorted(range(frame.height), key=lambda i: frame["month"][i])
@@ -53,7 +59,7 @@ def south_share_by_month(table, milestones: pl.DataFrame, *, period: tuple[date,
     fig = go.Figure()
     fig.add_trace(go.Scatter(
         x=months, y=[frame["south_sessions_pct"][i] for i in order], name=words.TEXT["south_share_line"],
-        mode="lines+markers", line={"color": PALETTE["south"], "width": 2.5}, marker={"size": 6},
+        mode="lines+markers", line={"color": PALETTE["south"], "width": 2.5}, marker={"size": 6}, cliponaxis=False,
         customdata=[[cell_text(published, "south_sessions", i), cell_text(published, "province_sessions", i)]
                     for i in order],
         hovertemplate=(f"%{{x|%m/%Y}}<br>{words.TEXT['south_share_line']} : %{{y:,.1f}} %<br>"
@@ -71,7 +77,7 @@ def south_share_by_month(table, milestones: pl.DataFrame, *, period: tuple[date,
     fig.update_xaxes(tickformat="%m/%Y", title=None)
     fig.update_yaxes(title=words.TEXT["share_axis"], ticksuffix=" %", range=[0, 100])
     if period:
-        fig.update_xaxes(range=[period[0].replace(day=1), period[1]])
+        fig.update_xaxes(range=_months_range(period))
     return mark_dates(fig, milestones, within=period)
 
 
@@ -88,10 +94,12 @@ def north_south(table, indicator_key: str) -> go.Figure:
     x = [_short_area(a) for a in shown]
     values = [frame[ind.column][index[a]] for a in shown]
     marks = [published.mark(ind.column, index[a]) for a in shown]
+    places = decimals_for(values + [frame[ind.column][index["province"]] if "province" in index else None],
+                          ind.decimals)
     colours = {"north": PALETTE["north"], "south": PALETTE["south"]}
     fig = go.Figure(go.Bar(
         x=x, y=values, marker={"color": [colours.get(a, _arr_colour(a)) for a in shown]},
-        text=["" if m else value_text(v, ind.decimals) for v, m in zip(values, marks)], textposition="outside",
+        text=["" if m else value_text(v, places) for v, m in zip(values, marks)], textposition="outside",
         cliponaxis=False, customdata=[[fmt.integer(frame["population"][index[a]])] for a in shown],
         hovertemplate=(f"%{{x}}<br>{labels.indicator(ind.glossary)} : %{{text}}<br>"
                        f"{words.TEXT['population']} : %{{customdata[0]}}<extra></extra>"),
@@ -104,10 +112,10 @@ def north_south(table, indicator_key: str) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=[x[0], x[-1]] if province is not None else [None], y=[province, province] if province is not None
             else [None], mode="lines", hoverinfo="skip",
-            name=f"{words.TEXT['province']} : {value_text(province, ind.decimals, mark)}",
+            name=f"{words.TEXT['province']} : {value_text(province, places, mark)}",
             line={"color": PALETTE["milestone"], "dash": "dot", "width": 2}, showlegend=True))
     base_layout(fig, height=340)
-    fig.update_yaxes(title=words.TEXT[ind.short], tickformat=",.1f" if ind.decimals == 1 else ",.2f")
+    fig.update_yaxes(title=words.TEXT[ind.short], tickformat=f",.{places}f")
     fig.update_xaxes(title=None, tickangle=0)
     return fig
 
@@ -124,6 +132,8 @@ def offer_vs_reach(table, *, focus: str | None = None) -> go.Figure:
     fig = go.Figure()
     points = frame[placed] if placed else frame.clear()
     size_ref = max(points["population"].max() or 1, 1) if placed else 1
+    x_places = decimals_for(points["reach_per_1000"].to_list(), 1)
+    y_places = decimals_for(points["offer_per_10000"].to_list(), 1)
     for arr in sorted(points["arrondissement"].unique()):
         part = points.filter(pl.col("arrondissement") == arr)
         fig.add_trace(go.Scatter(
@@ -133,8 +143,8 @@ def offer_vs_reach(table, *, focus: str | None = None) -> go.Figure:
                              "width": [3 if n == focus else 1 for n in part["nis"]]}, "opacity": 0.85},
             customdata=[[n, name, fmt.integer(p)] for n, name, p in
                         zip(part["nis"], part["name_fr"], part["population"])],
-            hovertemplate=(f"<b>%{{customdata[1]}}</b><br>{labels.indicator('reach_per_1000')} : %{{x:,.1f}}<br>"
-                           f"{labels.indicator('offer_per_10000')} : %{{y:,.1f}}<br>"
+            hovertemplate=(f"<b>%{{customdata[1]}}</b><br>{labels.indicator('reach_per_1000')} : %{{x:,.{x_places}f}}<br>"
+                           f"{labels.indicator('offer_per_10000')} : %{{y:,.{y_places}f}}<br>"
                            f"{words.TEXT['population']} : %{{customdata[2]}}<extra>{arr}</extra>"),
         ))
     names = [frame["name_fr"][i] for i in range(frame.height) if hidden[i]]
@@ -149,10 +159,18 @@ def offer_vs_reach(table, *, focus: str | None = None) -> go.Figure:
     if not placed and not names:
         return empty()
     base_layout(fig, height=380)
-    fig.update_xaxes(title=labels.indicator("reach_per_1000"), tickformat=",.1f", showgrid=True,
-                     gridcolor="#e9ecef", rangemode="tozero")
-    fig.update_yaxes(title=labels.indicator("offer_per_10000"), tickformat=",.1f")
+    fig.update_xaxes(title=labels.indicator("reach_per_1000"), tickformat=f",.{x_places}f", showgrid=True,
+                     gridcolor="#e9ecef", range=_padded(points["reach_per_1000"].to_list()))
+    fig.update_yaxes(title=labels.indicator("offer_per_10000"), tickformat=f",.{y_places}f",
+                     range=_padded(points["offer_per_10000"].to_list()))
     return fig
+
+
+def _padded(values: list) -> list[float]:
+    """An axis range from 0 with room on both sides for the largest bubble: a commune at 0 is drawn whole,
+    not cut by the axis."""
+    top = max([v for v in values if v is not None] or [0]) or 1
+    return [-0.05 * top, 1.08 * top]
 
 
 def _commune_bars(frame: pl.DataFrame, values: list, colours: list[str], text: list[str], hover: str,
@@ -180,7 +198,7 @@ def communes_without_offer(table, *, focus: str | None = None) -> go.Figure:
         [fmt.integer(p) for p in frame["population"]],
         f"<b>%{{y}}</b><br>{words.TEXT['arrondissement']} : %{{customdata[1]}}<br>"
         f"{words.TEXT['population']} : %{{x:,.0f}}<extra></extra>", words.TEXT["population"], focus=focus,
-        customdata=[[n, a] for n, a in zip(frame["nis"], frame["arrondissement"])])
+        customdata=[[n, a] for n, a in zip(frame["nis"], frame["arrondissement"])]).update_xaxes(tickformat=",.0f")
 
 
 def coverage_gaps(table, *, focus: str | None = None) -> go.Figure:
@@ -222,15 +240,21 @@ def commune_by_month(table, milestones: pl.DataFrame, *, period: tuple[date, dat
                          name=words.TEXT["monthly_sessions"], marker={"color": PALETTE["south"]},
                          hovertemplate=f"%{{x|%m/%Y}}<br>{words.TEXT['monthly_sessions']} : %{{y:,.0f}}<extra></extra>"))
     fig.add_trace(go.Scatter(x=months, y=[frame["patients"][i] for i in order], mode="lines+markers",
-                             name=words.TEXT["monthly_patients"], line={"color": PALETTE["RSN"], "width": 2.5},
+                             cliponaxis=False, name=words.TEXT["monthly_patients"],
+                             line={"color": PALETTE["RSN"], "width": 2.5},
                              hovertemplate=f"%{{x|%m/%Y}}<br>{words.TEXT['monthly_patients']} : %{{y:,.0f}}<extra></extra>"))
     sessions, patients = published.column_marks("sessions"), published.column_marks("patients")
+    before = len(fig.layout.annotations)
     mark_points(fig, months, [" · ".join(t for t in (
         sessions[i] and words.TEXT["hidden_sessions"].format(mark=sessions[i]),
         patients[i] and words.TEXT["hidden_patients"].format(mark=patients[i])) if t) for i in order])
+    for note in fig.layout.annotations[before:]:
+        note.yshift = 8  # clear of a line of zeros (a month of group sessions has no patient)
     base_layout(fig, height=320)
     fig.update_xaxes(tickformat="%m/%Y", title=None)
-    fig.update_yaxes(tickformat=",.0f", title=None)
+    top = max([v for c in ("sessions", "patients") for v in frame[c].to_list() if v is not None] or [0])
+    # counts: whole ticks only (a commune's few sessions would otherwise read 0, 0, 1, 1 on the axis)
+    fig.update_yaxes(tickformat=",.0f", title=None, **({"dtick": 1, "range": [0, max(top, 1) + 0.5]} if top < 5 else {}))
     if period:
-        fig.update_xaxes(range=[period[0].replace(day=1), period[1]])
+        fig.update_xaxes(range=_months_range(period))
     return mark_dates(fig, milestones, within=period)
