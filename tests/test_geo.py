@@ -95,6 +95,17 @@ def test_tile_map_colours_follow_the_indicator(communes):
         "Namur", "Dinant", "Philippeville"}
 
 
+def test_each_tile_name_is_written_once_in_ink_that_reads_on_its_fill(communes):
+    frame = sample_frame(communes)  # reach 1, 2, ... 38 by NIS order
+    fig = maps.tile_map(frame, communes, "reach")
+    names = [t for t in fig.data if isinstance(t, go.Scatter) and t.mode == "text"]
+    assert len(names) == 1 and sorted(names[0].text) == sorted(geo.tiles(communes)["short_name"])
+    assert not any(t.texttemplate for t in fig.data if isinstance(t, go.Heatmap))  # no name under another
+    ink = dict(zip(geo.tiles(communes)["nis"], names[0].textfont.color))
+    ordered = sorted(communes["nis"])
+    assert ink[ordered[-1]] == "#ffffff" and ink[ordered[0]] == "#343a40"  # darkest fill, palest fill
+
+
 def test_tile_map_fades_outside_the_selection_and_marks_the_focus(communes):
     frame = sample_frame(communes)
     south = set(communes.filter(pl.col("south"))["nis"])

@@ -192,7 +192,7 @@ def _ink(axis: dict, value) -> str:
     if value is None:
         return "#343a40"
     span = (axis["cmax"] - axis["cmin"]) or 1
-    r, g, b = unlabel_rgb(sample_colorscale(axis["colorscale"], min(max((value - axis["cmin"]) / span, 0), 1))[0])
+    r, g, b = unlabel_rgb(sample_colorscale(axis["colorscale"], [min(max((value - axis["cmin"]) / span, 0), 1)])[0])
     return "#ffffff" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else "#343a40"
 
 
