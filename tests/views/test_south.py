@@ -186,3 +186,60 @@ def test_an_anchored_part_is_sliced_from_its_whole(view):
     part = view.coverage.where(pl.col("nis") == "92142")
     assert isinstance(part, Anchored) and part.published().mark("coverage_index", 0) == "masqué"
     assert part.exact().frame["coverage_index"][0] == 0
+
+
+# ---- the charts draw a hidden cell as its mark, never as a value ------------------------------------------
+
+def mark_texts(fig) -> list[str]:
+    """The marks written by charts.mark_bars (a text trace) and charts.mark_points (annotations)."""
+    traces = [t for t in fig.data if t.type == "scatter" and t.mode == "text" and t.text is not None]
+    return [m for t in traces for m in t.text] + [a.text for a in fig.layout.annotations if a.textangle == -90]
+
+
+def test_north_south_draws_hidden_areas_as_labelled_gaps(view):
+    from psynam.charts import south as charts
+    fig = charts.north_south(view.areas.published(), "reach")
+    bars = next(t for t in fig.data if t.type == "bar")
+    assert list(bars.x) == ["Nord", "Sud", "Arr. de<br>Dinant", "Arr. de<br>Philippeville"]
+    assert list(bars.y) == [None] * 4 and mark_texts(fig) == ["masqué"] * 4  # every reach rests on 1 or 2
+    province = next(t for t in fig.data if t.type == "scatter" and (t.name or "").startswith("Province"))
+    assert province.name == "Province : masqué" and list(province.y) == [None]  # named, not drawn
+    exact = charts.north_south(view.areas.exact(), "reach")
+    assert next(t for t in exact.data if t.type == "bar").y[1] == pytest.approx(2 / 177_601 * 1000)
+
+
+def test_coverage_gaps_and_the_scatter_place_no_hidden_commune(view):
+    from psynam.charts import south as charts
+    gaps = charts.coverage_gaps(view.coverage_gaps.published())
+    bars = next(t for t in gaps.data if t.type == "bar")
+    assert list(bars.x) == [None] * 12 and mark_texts(gaps) == ["masqué"] * 12
+    assert {c[2] for c in bars.customdata} == {"masqué"}  # the patients missing, in the hover
+    scatter = charts.offer_vs_reach(view.offer_vs_reach.published())
+    placed = {c[1] for t in scatter.data if t.customdata is not None for c in t.customdata}
+    assert not placed & {"Dinant", "Andenne", "Namur", "Philippeville"} and len(placed) == 34
+    legend = [t.name for t in scatter.data if t.name and t.name.startswith("Non placées")]
+    assert legend == ["Non placées (valeur masquée) : Dinant, Andenne, Namur, Philippeville"]
+
+
+def test_monthly_charts_break_their_lines_at_hidden_months(view):
+    from psynam import reference
+    from psynam.charts import south as charts
+    milestones = reference.frame("ref_milestones")
+    share = charts.south_share_by_month(view.south_share_by_month.published(), milestones)
+    assert list(share.data[0].y) == [None] * 9 and mark_texts(share) == ["masqué"] * 9
+    monthly = charts.commune_by_month(view.commune_by_month("93056").published(), milestones)
+    assert list(monthly.data[0].y) == [None] * 3 and list(monthly.data[1].y) == [None, 0, None]
+    assert mark_texts(monthly) == ["séances < 5 · patients < 5", "séances < 5", "séances < 5 · patients < 5"]
+
+
+def test_every_builder_gives_a_figure_for_an_empty_table(view):
+    from psynam import reference
+    from psynam.charts import maps, south as charts
+    milestones = reference.frame("ref_milestones")
+    empty = lambda result: result.where(pl.lit(False)).published()  # noqa: E731
+    for fig in (charts.north_south(empty(view.areas), "reach"), charts.offer_vs_reach(empty(view.coverage)),
+                charts.coverage_gaps(empty(view.coverage)), charts.communes_without_offer(empty(view.coverage)),
+                charts.south_share_by_month(empty(view.south_share_by_month), milestones),
+                charts.commune_by_month(empty(view.commune_by_month("93056")), milestones),
+                maps.commune_map(empty(view.coverage), reference.communes(), "reach")):
+        assert fig.layout.annotations and not fig.data
