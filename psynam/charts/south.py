@@ -219,6 +219,7 @@ def coverage_gaps(table, *, focus: str | None = None) -> go.Figure:
         customdata=[[n, a, cell_text(published, "patients_gap", i, 0)]
                     for i, (n, a) in enumerate(zip(frame["nis"], frame["arrondissement"]))])
     mark_bars(fig, frame["name_fr"].to_list(), marks, horizontal=True)
+    fig.update_yaxes(ticklabelstandoff=6)  # a commune's name clear of the mark written at the axis
     for x, text in ((GAP_THRESHOLD, words.TEXT["gap_threshold"]), (1.0, words.TEXT["province_average"])):
         fig.add_vline(x=x, line={"color": PALETTE["milestone"], "dash": "dot", "width": 1.5},
                       annotation_text=text, annotation_position="top", annotation_font={"size": 11})
