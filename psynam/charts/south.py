@@ -37,10 +37,17 @@ def _arr_colour(arr: str) -> str:
     return ARRONDISSEMENT_LINES.get(arr, PALETTE["muted"])
 
 
-def _months_range(period: tuple[date, date]) -> list[date]:
-    """The x range of a monthly chart: the period's months, half a month before the first (its point, drawn
-    on the month's first day, would otherwise sit on the axis, cut in half)."""
-    return [period[0].replace(day=1) - timedelta(days=15), period[1]]
+def _month_axis(fig: go.Figure, period: tuple[date, date] | None) -> None:
+    """A monthly x axis: the period's months, half a month before the first (its point, drawn on the
+    month's first day, would otherwise sit on the axis, cut in half); a tick a month for a short period
+    (Plotly's own ticks would repeat `10/2026` for every week of one month)."""
+    fig.update_xaxes(tickformat="%m/%Y", title=None)
+    if not period:
+        return
+    first = period[0].replace(day=1)
+    fig.update_xaxes(range=[first - timedelta(days=15), period[1]])
+    if (period[1].year - first.year) * 12 + period[1].month - first.month < 6:
+        fig.update_xaxes(dtick="M1", tick0=first)
 
 
 def _by_month(frame: pl.DataFrame) -> list[int]:
@@ -74,10 +81,8 @@ def south_share_by_month(table, milestones: pl.DataFrame, *, period: tuple[date,
     marks = published.column_marks("south_sessions_pct")
     mark_points(fig, months, [marks[i] for i in order])
     base_layout(fig, height=340)
-    fig.update_xaxes(tickformat="%m/%Y", title=None)
+    _month_axis(fig, period)
     fig.update_yaxes(title=words.TEXT["share_axis"], ticksuffix=" %", range=[0, 100])
-    if period:
-        fig.update_xaxes(range=_months_range(period))
     return mark_dates(fig, milestones, within=period)
 
 
@@ -97,7 +102,16 @@ def north_south(table, indicator_key: str) -> go.Figure:
     places = decimals_for(values + [frame[ind.column][index["province"]] if "province" in index else None],
                           ind.decimals)
     colours = {"north": PALETTE["north"], "south": PALETTE["south"]}
-    fig = go.Figure(go.Bar(
+    fig = go.Figure()
+    if "province" in index:  # first, so that it runs behind the bars and under their texts
+        i = index["province"]
+        province, mark = frame[ind.column][i], published.mark(ind.column, i)
+        fig.add_trace(go.Scatter(
+            x=[x[0], x[-1]] if province is not None else [None], y=[province, province] if province is not None
+            else [None], mode="lines", hoverinfo="skip",
+            name=f"{words.TEXT['province']} : {value_text(province, places, mark)}",
+            line={"color": PALETTE["milestone"], "dash": "dot", "width": 2}, showlegend=True))
+    fig.add_trace(go.Bar(
         x=x, y=values, marker={"color": [colours.get(a, _arr_colour(a)) for a in shown]},
         text=["" if m else value_text(v, places) for v, m in zip(values, marks)], textposition="outside",
         cliponaxis=False, customdata=[[fmt.integer(frame["population"][index[a]])] for a in shown],
@@ -106,14 +120,6 @@ def north_south(table, indicator_key: str) -> go.Figure:
         showlegend=False,
     ))
     mark_bars(fig, x, marks)
-    if "province" in index:
-        i = index["province"]
-        province, mark = frame[ind.column][i], published.mark(ind.column, i)
-        fig.add_trace(go.Scatter(
-            x=[x[0], x[-1]] if province is not None else [None], y=[province, province] if province is not None
-            else [None], mode="lines", hoverinfo="skip",
-            name=f"{words.TEXT['province']} : {value_text(province, places, mark)}",
-            line={"color": PALETTE["milestone"], "dash": "dot", "width": 2}, showlegend=True))
     base_layout(fig, height=340)
     fig.update_yaxes(title=words.TEXT[ind.short], tickformat=f",.{places}f")
     fig.update_xaxes(title=None, tickangle=0)
@@ -252,10 +258,8 @@ def commune_by_month(table, milestones: pl.DataFrame, *, period: tuple[date, dat
     for note in fig.layout.annotations[before:]:
         note.yshift = 8  # clear of a line of zeros (a month of group sessions has no patient)
     base_layout(fig, height=320)
-    fig.update_xaxes(tickformat="%m/%Y", title=None)
+    _month_axis(fig, period)
     top = max([v for c in ("sessions", "patients") for v in frame[c].to_list() if v is not None] or [0])
     # counts: whole ticks only (a commune's few sessions would otherwise read 0, 0, 1, 1 on the axis)
     fig.update_yaxes(tickformat=",.0f", title=None, **({"dtick": 1, "range": [0, max(top, 1) + 0.5]} if top < 5 else {}))
-    if period:
-        fig.update_xaxes(range=_months_range(period))
     return mark_dates(fig, milestones, within=period)

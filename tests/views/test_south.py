@@ -230,6 +230,13 @@ def test_monthly_charts_break_their_lines_at_hidden_months(view):
     monthly = charts.commune_by_month(view.commune_by_month("93056").published(), milestones)
     assert list(monthly.data[0].y) == [None] * 3 and list(monthly.data[1].y) == [None, 0, None]
     assert mark_texts(monthly) == ["séances < 5 · patients < 5", "séances < 5", "séances < 5 · patients < 5"]
+    # a tick a month over a short period (Plotly's weekly ticks would each read 12/2024), the first month's
+    # point half a month clear of the axis
+    december = charts.commune_by_month(view.commune_by_month("93056").published(), milestones,
+                                       period=(date(2024, 12, 1), date(2024, 12, 31)))
+    assert december.layout.xaxis.dtick == "M1" and december.layout.xaxis.range[0] == date(2024, 11, 16)
+    assert charts.south_share_by_month(view.south_share_by_month.published(), milestones,
+                                       period=(Y2024.date_from, Y2024.date_to)).layout.xaxis.dtick is None
 
 
 def test_every_builder_gives_a_figure_for_an_empty_table(view):
