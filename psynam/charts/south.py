@@ -103,14 +103,17 @@ def north_south(table, indicator_key: str) -> go.Figure:
                           ind.decimals)
     colours = {"north": PALETTE["north"], "south": PALETTE["south"]}
     fig = go.Figure()
-    if "province" in index:  # first, so that it runs behind the bars and under their texts
+    if "province" in index:
+        # The province: a dotted line under the bars (a bar's value is never struck through), named with its
+        # value in the legend; when hidden, named with its mark and not drawn.
         i = index["province"]
         province, mark = frame[ind.column][i], published.mark(ind.column, i)
-        fig.add_trace(go.Scatter(
-            x=[x[0], x[-1]] if province is not None else [None], y=[province, province] if province is not None
-            else [None], mode="lines", hoverinfo="skip",
-            name=f"{words.TEXT['province']} : {value_text(province, places, mark)}",
-            line={"color": PALETTE["milestone"], "dash": "dot", "width": 2}, showlegend=True))
+        line = {"color": PALETTE["milestone"], "dash": "dot", "width": 2}
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip", line=line, showlegend=True,
+                                 name=f"{words.TEXT['province']} : {value_text(province, places, mark)}"))
+        if province is not None:
+            fig.add_shape(type="line", xref="x", x0=-0.5, x1=len(x) - 0.5, y0=province, y1=province, line=line,
+                          layer="below")
     fig.add_trace(go.Bar(
         x=x, y=values, marker={"color": [colours.get(a, _arr_colour(a)) for a in shown]},
         text=["" if m else value_text(v, places) for v, m in zip(values, marks)], textposition="outside",
@@ -122,7 +125,8 @@ def north_south(table, indicator_key: str) -> go.Figure:
     mark_bars(fig, x, marks)
     base_layout(fig, height=340)
     fig.update_yaxes(title=words.TEXT[ind.short], tickformat=f",.{places}f")
-    fig.update_xaxes(title=None, tickangle=0)
+    # categories whatever comes first (a hidden province's empty line would make the axis numeric)
+    fig.update_xaxes(title=None, tickangle=0, type="category", categoryorder="array", categoryarray=x)
     return fig
 
 

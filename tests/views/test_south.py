@@ -204,8 +204,11 @@ def test_north_south_draws_hidden_areas_as_labelled_gaps(view):
     assert list(bars.y) == [None] * 4 and mark_texts(fig) == ["masqué"] * 4  # every reach rests on 1 or 2
     province = next(t for t in fig.data if t.type == "scatter" and (t.name or "").startswith("Province"))
     assert province.name == "Province : masqué" and list(province.y) == [None]  # named, not drawn
+    assert fig.layout.xaxis.type == "category"  # the areas stay on the axis, under their marks
+    assert not fig.layout.shapes
     exact = charts.north_south(view.areas.exact(), "reach")
     assert next(t for t in exact.data if t.type == "bar").y[1] == pytest.approx(2 / 177_601 * 1000)
+    assert exact.layout.shapes[0].y0 == pytest.approx(4 / 495_832 * 1000)  # the province's line
 
 
 def test_coverage_gaps_and_the_scatter_place_no_hidden_commune(view):
