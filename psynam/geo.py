@@ -119,8 +119,13 @@ def tiles(communes: pl.DataFrame) -> pl.DataFrame:
         pl.col("name_fr").map_elements(short_name, return_dtype=pl.Utf8).alias("short_name"))
 
 
-def short_name(name: str, width: int = 11) -> str:
-    """A tile label: `Jemeppe-sur-Sambre` -> `Jemeppe<br>s/ Sambre`, `Philippeville` -> `Philippe-<br>ville`;
+VOWELS = set("aeiouyàâäéèêëîïôöûü")
+
+
+def short_name(name: str, width: int = 9) -> str:
+    """A tile label of lines of at most `width` characters (a tile of a half-page image holds about nine):
+    `Jemeppe-sur-Sambre` -> `Jemeppe<br>s/ Sambre`, `Somme-Leuze` -> `Somme-<br>Leuze`, `Philippeville` ->
+    `Philippe-<br>ville`, `Cerfontaine` -> `Cerfon-<br>taine` (between two consonants, nearest the middle);
     names that fit are kept whole."""
     words = name.replace("-sur-", " s/ ").replace("-la-", " la ")
     if len(words) <= width:
@@ -129,9 +134,14 @@ def short_name(name: str, width: int = 11) -> str:
         if sep in words:
             head, tail = words.split(sep, 1)
             if len(head) <= width:
-                return f"{head}<br>{sep.strip() + ' ' if sep.strip() else ''}{tail}"
+                return f"{head}-<br>{tail}" if sep == "-" else f"{head}<br>{sep.strip() + ' ' if sep.strip() else ''}{tail}"
     if words.endswith("ville"):
         return f"{words[:-5]}-<br>ville"
+    cuts = [k for k in range(2, len(words) - 1) if words[k - 1].lower() not in VOWELS
+            and words[k].lower() not in VOWELS and k < width and len(words) - k <= width]
+    if cuts:
+        k = min(cuts, key=lambda k: abs(k - len(words) / 2))
+        return f"{words[:k]}-<br>{words[k:]}"
     return f"{words[:width - 1]}."
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from psynam import ROOT, geo, reference
 from psynam.charts import maps
+from psynam.privacy import Published
 
 SHARED_GEOJSON = ROOT.parent / "shared" / "reference" / "namur_communes.geojson"
 needs_geojson = pytest.mark.skipif(not SHARED_GEOJSON.is_file(),
@@ -67,7 +68,10 @@ def test_short_names_fit_a_tile():
     assert geo.short_name("Namur") == "Namur"
     assert geo.short_name("Jemeppe-sur-Sambre") == "Jemeppe<br>s/ Sambre"
     assert geo.short_name("Philippeville") == "Philippe-<br>ville"
-    assert all(len(part) <= 11 for name in reference.communes()["name_fr"]
+    assert geo.short_name("Somme-Leuze") == "Somme-<br>Leuze"
+    assert geo.short_name("Cerfontaine") == "Cerfon-<br>taine"  # between two consonants, nearest the middle
+    # nine characters a line: what a tile of a half-page image (A4) holds at the map's font size
+    assert all(len(part) <= 9 for name in reference.communes()["name_fr"]
                for part in geo.short_name(name).split("<br>"))
 
 
@@ -91,6 +95,17 @@ def test_tile_map_colours_follow_the_indicator(communes):
         "Namur", "Dinant", "Philippeville"}
 
 
+def test_each_tile_name_is_written_once_in_ink_that_reads_on_its_fill(communes):
+    frame = sample_frame(communes)  # reach 1, 2, ... 38 by NIS order
+    fig = maps.tile_map(frame, communes, "reach")
+    names = [t for t in fig.data if isinstance(t, go.Scatter) and t.mode == "text"]
+    assert len(names) == 1 and sorted(names[0].text) == sorted(geo.tiles(communes)["short_name"])
+    assert not any(t.texttemplate for t in fig.data if isinstance(t, go.Heatmap))  # no name under another
+    ink = dict(zip(geo.tiles(communes)["nis"], names[0].textfont.color))
+    ordered = sorted(communes["nis"])
+    assert ink[ordered[-1]] == "#ffffff" and ink[ordered[0]] == "#343a40"  # darkest fill, palest fill
+
+
 def test_tile_map_fades_outside_the_selection_and_marks_the_focus(communes):
     frame = sample_frame(communes)
     south = set(communes.filter(pl.col("south"))["nis"])
@@ -101,13 +116,58 @@ def test_tile_map_fades_outside_the_selection_and_marks_the_focus(communes):
     assert len(fig.layout.shapes) == 1  # the focused tile's outline
 
 
-def test_suppressed_values_stay_visible_in_grey(communes):
+def hidden_reach(frame, hidden: set[str]) -> Published:
+    """The frame as published with the reach of `hidden` communes suppressed (null, marked `masqué`)."""
+    marks = ["masqué" if n in hidden else None for n in frame["nis"]]
+    nulled = frame.with_columns(reach_per_1000=pl.when(pl.col("nis").is_in(list(hidden))).then(None)
+                                .otherwise(pl.col("reach_per_1000")))
+    return Published(nulled, {"reach_per_1000": marks})
+
+
+def test_hidden_values_get_their_own_fill_mark_and_legend(communes):
+    frame = sample_frame(communes)
+    hidden = {"91034", "93056"}
+    fig = maps.tile_map(hidden_reach(frame, hidden), communes, "reach")
+    points = next(t for t in fig.data if isinstance(t, go.Scatter) and t.customdata is not None)
+    shown = {c[0]: c[3] for c in points.customdata}
+    assert shown["91034"] == shown["93056"] == "masqué" and shown["92094"] != "masqué"
+    # the colour scale holds only the published values: no hidden commune reads as a value
+    main = next(t for t in fig.data if isinstance(t, go.Heatmap) and t.showscale is not False)
+    assert sum(v is not None for line in main.z for v in line) == 38 - 2
+    fills = [t for t in fig.data if isinstance(t, go.Heatmap) and t.colorscale and t.colorscale[0][1] == maps.HIDDEN]
+    assert len(fills) == 1 and sum(v is not None for line in fills[0].z for v in line) == 2
+    assert any(t.name == "Valeur masquée (petits effectifs)" and t.showlegend for t in fig.data)
+    # every tile stays visible (the grey layer under all)
+    assert sum(v is not None for line in fig.data[0].z for v in line) == 38
+
+
+def test_an_empty_value_is_no_value_not_a_hidden_one(communes):
     frame = sample_frame(communes).with_columns(reach_per_1000=pl.lit(None, pl.Float64))
     fig = maps.tile_map(frame, communes, "reach")
     points = next(t for t in fig.data if isinstance(t, go.Scatter) and t.customdata is not None)
-    assert {c[3] for c in points.customdata} == {"masqué"}
-    background = fig.data[0]
-    assert sum(v is not None for line in background.z for v in line) == 38
+    assert {c[3] for c in points.customdata} == {"—"}
+    assert not any(t.name == "Valeur masquée (petits effectifs)" for t in fig.data)
+
+
+def square_boundaries(communes) -> geo.Boundaries:
+    """A boundaries file of one small square per commune, around its centroid (clockwise exterior)."""
+    features = [{"type": "Feature", "id": n, "properties": {"nis": n}, "geometry": {"type": "Polygon", "coordinates": [[
+        [lon - .01, lat - .01], [lon - .01, lat + .01], [lon + .01, lat + .01], [lon + .01, lat - .01],
+        [lon - .01, lat - .01]]]}} for n, lat, lon in zip(communes["nis"], communes["lat"], communes["lon"])]
+    return geo.Boundaries({"type": "FeatureCollection", "features": features})
+
+
+def test_boundary_map_fills_hidden_communes_apart(communes):
+    frame = sample_frame(communes)
+    fig = maps.boundary_map(hidden_reach(frame, {"91034"}), square_boundaries(communes), "reach",
+                            selected=set(communes.filter(pl.col("south"))["nis"]))
+    layers = [t for t in fig.data if isinstance(t, go.Choropleth)]
+    hidden = [t for t in layers if t.colorscale[0][1] == maps.HIDDEN]
+    assert [list(t.locations) for t in hidden] == [["91034"]]
+    assert hidden[0].customdata[0][3] == "masqué"
+    scaled = [n for t in layers if t.showscale for n in t.locations]
+    assert "91034" not in scaled and sorted(n for t in layers for n in t.locations) == sorted(communes["nis"])
+    assert any(isinstance(t, go.Scattergeo) and t.name == "Valeur masquée (petits effectifs)" for t in fig.data)
 
 
 def test_clicked_commune_from_a_selection():

@@ -1,8 +1,10 @@
 """The south page's map of the 38 communes, coloured by one indicator: an equal-tile map from the reference
 centroids by default, the real commune boundaries when a GeoJSON is configured (psynam.geo).
 
-Both are pure builders (frame -> Figure) that work offline; every commune carries its NIS code as
-`customdata[0]`, so a click on it can be turned back into a commune (`clicked_nis`).
+Both are pure builders (published table -> Figure, psynam.charts.unpack) that work offline; every commune
+carries its NIS code as `customdata[0]`, so a click on it can be turned back into a commune
+(`clicked_nis`). A hidden value is never a colour of the scale: its commune is filled with HIDDEN (hatched
+on tiles), its mark (`< 5`, `masqué`) is in the hover, and the legend says what the fill means.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale, unlabel_rgb
 import polars as pl
 
 from psynam import formatting as fmt, geo, labels
-from psynam.charts import FONT, PALETTE, base_layout, empty
+from psynam.charts import FONT, PALETTE, base_layout, empty, unpack
 from psynam.labels import south as words
 
 SEQUENTIAL = [[0.0, "#f1f7fb"], [0.35, "#a9cfe0"], [0.7, "#3f8fb8"], [1.0, "#123f5e"]]
@@ -21,6 +24,9 @@ SEQUENTIAL = [[0.0, "#f1f7fb"], [0.35, "#a9cfe0"], [0.7, "#3f8fb8"], [1.0, "#123
 DIVERGING = [[0.0, "#a4161a"], [0.25, "#e5989b"], [0.5, "#f8f9fa"], [0.75, "#8ab6d6"], [1.0, "#1f5f8b"]]
 COVERAGE_RANGE = (0.0, 2.0)
 NO_VALUE = "#dee2e6"
+# A hidden value: a sand fill that is on neither colour scale (nor the grey of "no value"), hatched on tiles.
+HIDDEN = "#d8c7a3"
+HATCH = "#8d7b5a"
 ARRONDISSEMENT_LINES = {"Namur": "#343a40", "Dinant": "#6a4c93", "Philippeville": "#9c6644"}
 FADED = 0.28  # opacity of communes outside the shared geography filter
 
@@ -47,13 +53,48 @@ def indicator(key: str | None) -> Indicator:
     return INDICATORS.get(key or DEFAULT_INDICATOR, INDICATORS[DEFAULT_INDICATOR])
 
 
-def value_text(value, decimals: int) -> str:
-    """A map value as shown in hovers: Belgian decimals, `masqué` for a suppressed cell."""
-    return words.TEXT["hidden"] if value is None else fmt.decimal(value, decimals)
+def decimals_for(values, decimals: int, most: int = 3) -> int:
+    """The decimals a chart of `values` needs: the indicator's usual places, more when even the largest value
+    would show as 0,0 (a sparse filter: 0,04 patients per 1 000 is not 0). A rate never reads as a zero."""
+    known = [abs(v) for v in values if v is not None]
+    top = max(known) if known else 0
+    while 0 < top < 10 ** (1 - decimals) and decimals < most:
+        decimals += 1
+    return decimals
 
 
-def _count_text(value) -> str:
-    return words.TEXT["hidden"] if value is None else fmt.integer(value)
+def value_text(value, decimals: int, mark: str | None = None) -> str:
+    """A map value as shown in hovers: Belgian decimals, or the hidden cell's mark."""
+    if mark:
+        return mark
+    return words.TEXT["no_value"] if value is None else fmt.decimal(value, decimals)
+
+
+def count_text(value, mark: str | None = None) -> str:
+    """A count as shown in hovers and bar texts: Belgian digits, or the hidden cell's mark."""
+    if mark:
+        return mark
+    return words.TEXT["no_value"] if value is None else fmt.integer(value)
+
+
+def cell_text(table, column: str, i: int, decimals: int | None = None) -> str:
+    """Row i's cell of a published table as text: its mark when hidden, else the value (a count when
+    `decimals` is None)."""
+    frame, published = unpack(table)
+    if column not in frame.columns:
+        return words.TEXT["no_value"]
+    value, mark = frame[column][i], published.mark(column, i)
+    return count_text(value, mark) if decimals is None else value_text(value, decimals, mark)
+
+
+def hidden_rows(table, *columns: str) -> list[bool]:
+    """For each row, whether one of `columns` is hidden (has a mark)."""
+    frame, published = unpack(table)
+    out = [False] * frame.height
+    for column in columns:
+        if column in frame.columns:
+            out = [h or bool(m) for h, m in zip(out, published.column_marks(column))]
+    return out
 
 
 def _colour_axis(ind: Indicator, values: list) -> dict:
@@ -65,16 +106,18 @@ def _colour_axis(ind: Indicator, values: list) -> dict:
                              "thickness": 14, "len": 0.8}}
     known = [v for v in values if v is not None]
     return {"colorscale": SEQUENTIAL, "cmin": 0, "cmax": max(known) if known and max(known) > 0 else 1,
-            "colorbar": {"title": {"text": words.TEXT[ind.short], "side": "right"}, "tickformat": ",.1f",
-                         "thickness": 14, "len": 0.8}}
+            "colorbar": {"title": {"text": words.TEXT[ind.short], "side": "right"},
+                         "tickformat": f",.{decimals_for(known, ind.decimals)}f", "thickness": 14, "len": 0.8}}
 
 
-def _hover_data(frame: pl.DataFrame, ind: Indicator) -> list[list]:
-    return [
-        [row["nis"], row["name_fr"], row["arrondissement"], value_text(row[ind.column], ind.decimals),
-         _count_text(row.get("patients")), _count_text(row.get("sessions")), _count_text(row.get("active_partners"))]
-        for row in frame.iter_rows(named=True)
-    ]
+def _hover_data(table, ind: Indicator) -> dict[str, list]:
+    """nis -> the hover's fields (NIS, name, arrondissement, value, patients, sessions, active partners)."""
+    frame, _ = unpack(table)
+    places = decimals_for(frame[ind.column].to_list(), ind.decimals)
+    return {nis: [nis, frame["name_fr"][i], frame["arrondissement"][i], cell_text(table, ind.column, i, places),
+                  cell_text(table, "patients", i), cell_text(table, "sessions", i),
+                  cell_text(table, "active_partners", i)]
+            for i, nis in enumerate(frame["nis"].to_list())}
 
 
 def _hovertemplate(ind: Indicator) -> str:
@@ -82,6 +125,13 @@ def _hovertemplate(ind: Indicator) -> str:
             f"{labels.indicator(ind.glossary)} : %{{customdata[3]}}<br>"
             f"{words.TEXT['patients']} : %{{customdata[4]}} · {words.TEXT['sessions']} : %{{customdata[5]}} · "
             f"{words.TEXT['active_partners']} : %{{customdata[6]}}<extra></extra>")
+
+
+def _hidden_legend(fig: go.Figure, *, on_geo: bool) -> None:
+    """The legend entry of the hidden fill (no data of its own: a swatch and its meaning)."""
+    style = {"mode": "markers", "name": words.TEXT["hidden_legend"], "hoverinfo": "skip", "showlegend": True,
+             "marker": {"symbol": "square", "size": 14, "color": HIDDEN, "line": {"color": HATCH, "width": 1.5}}}
+    fig.add_trace(go.Scattergeo(lon=[None], lat=[None], **style) if on_geo else go.Scatter(x=[None], y=[None], **style))
 
 
 def _legend_lines(fig: go.Figure, arrondissements: list[str], lines: dict[str, tuple[list, list]], *, on_geo: bool):
@@ -123,39 +173,85 @@ def _grid(placed: pl.DataFrame, values: dict[str, object], width: int, height: i
     return z
 
 
-def tile_map(frame: pl.DataFrame, communes: pl.DataFrame, indicator_key: str, *,
+def _hatching(cells: list[tuple[int, int]], half: float = 0.42) -> tuple[list, list]:
+    """Three diagonal strokes across each tile (col, row): the hidden tiles' hatching."""
+    xs, ys = [], []
+    for c, r in cells:
+        for k in (-0.42, 0.0, 0.42):
+            if k >= 0:
+                start, end = (c - half + k, r - half), (c + half, r + half - k)
+            else:
+                start, end = (c - half, r - half - k), (c + half + k, r + half)
+            xs += [start[0], end[0], None]
+            ys += [start[1], end[1], None]
+    return xs, ys
+
+
+def _ink(axis: dict, value) -> str:
+    """Dark text on a pale fill, white on a dark one (the fill the colour scale gives `value`; None: pale)."""
+    if value is None:
+        return "#343a40"
+    span = (axis["cmax"] - axis["cmin"]) or 1
+    r, g, b = unlabel_rgb(sample_colorscale(axis["colorscale"], [min(max((value - axis["cmin"]) / span, 0), 1)])[0])
+    return "#ffffff" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else "#343a40"
+
+
+def tile_map(table, communes: pl.DataFrame, indicator_key: str, *,
              selected: set[str] | None = None, focus: str | None = None, height: int = 620) -> go.Figure:
-    """One equal square per commune (psynam.geo.tiles), coloured by the indicator; communes outside
-    `selected` faded; the focused commune outlined; arrondissements outlined in their own colour."""
+    """One equal square per commune (psynam.geo.tiles), coloured by the indicator; a hidden value hatched
+    in HIDDEN; communes outside `selected` faded; the focused commune outlined; arrondissements outlined
+    in their own colour."""
+    frame, published = unpack(table)
     if frame.is_empty():
         return empty()
     ind = indicator(indicator_key)
+    hidden = {n for n, h in zip(frame["nis"], hidden_rows(published, ind.column)) if h}
+    hover = _hover_data(published, ind)
     placed = geo.tiles(communes).join(frame.drop([c for c in ("name_fr", "arrondissement") if c in frame.columns]),
                                       on="nis", how="left")
     width, rows = int(placed["col"].max()) + 1, int(placed["row"].max()) + 1
-    values = dict(zip(placed["nis"], placed[ind.column]))
+    values = {n: v for n, v in zip(placed["nis"], placed[ind.column]) if n not in hidden}
     inside = {n for n in placed["nis"] if selected is None or n in selected}
-    axis = _colour_axis(ind, [values[n] for n in inside])
-    labels_grid = [[t or "" for t in line] for line in _grid(placed, dict(zip(placed["nis"], placed["short_name"])),
-                                                             width, rows)]
-    common = {"x": list(range(width)), "y": list(range(rows)), "xgap": 3, "ygap": 3, "hoverinfo": "skip",
-              "text": labels_grid, "texttemplate": "%{text}", "textfont": {"size": 10, "family": FONT}}
+    axis = _colour_axis(ind, [values.get(n) for n in inside if values.get(n) is not None] or list(values.values()))
+    common = {"x": list(range(width)), "y": list(range(rows)), "xgap": 3, "ygap": 3, "hoverinfo": "skip"}
     fig = go.Figure()
-    # Every tile in grey first: a commune without a value (no population data, suppressed) stays visible.
+    # Every tile in grey first: a commune without a value (no population data, no patient) stays visible.
     fig.add_trace(go.Heatmap(z=_grid(placed, {n: 0 for n in placed["nis"]}, width, rows),
                              colorscale=[[0, NO_VALUE], [1, NO_VALUE]], showscale=False, **common))
-    faded = {n: v for n, v in values.items() if n not in inside}
+    where = dict(zip(placed["nis"], zip(placed["col"], placed["row"])))
+    for part, opacity in ((hidden & inside, 1.0), (hidden - inside, FADED)):
+        if part:
+            fig.add_trace(go.Heatmap(z=_grid(placed, {n: 1 for n in part}, width, rows), opacity=opacity,
+                                     colorscale=[[0, HIDDEN], [1, HIDDEN]], showscale=False, **common))
+            xs, ys = _hatching([where[n] for n in sorted(part)])
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": HATCH, "width": 1}, opacity=0.5 * opacity,
+                                     hoverinfo="skip", showlegend=False))
+    faded = {n: v for n, v in values.items() if n not in inside and v is not None}
+    shown = {n: values.get(n) for n in inside}
+    # The colour bar goes with the full-colour layer, or with the faded one when no commune of the
+    # selection has a value to show (all hidden): a colour on the map always has its scale.
+    scale_on_faded = bool(faded) and all(v is None for v in shown.values())
     if faded:
         fig.add_trace(go.Heatmap(z=_grid(placed, faded, width, rows), zmin=axis["cmin"], zmax=axis["cmax"],
-                                 colorscale=axis["colorscale"], showscale=False, opacity=FADED, **common))
-    fig.add_trace(go.Heatmap(z=_grid(placed, {n: values[n] for n in inside}, width, rows), zmin=axis["cmin"],
+                                 colorscale=axis["colorscale"], showscale=scale_on_faded, colorbar=axis["colorbar"],
+                                 opacity=FADED, **common))
+    fig.add_trace(go.Heatmap(z=_grid(placed, shown, width, rows), zmin=axis["cmin"],
                              zmax=axis["cmax"], colorscale=axis["colorscale"], colorbar=axis["colorbar"],
-                             name=labels.indicator(ind.glossary), **common))
+                             showscale=not scale_on_faded, name=labels.indicator(ind.glossary), **common))
+    # Each name written once, on top (over the hatching), in ink that reads on its tile's fill.
+    ink = [_ink(axis, shown.get(n)) for n in placed["nis"]]
+    fig.add_trace(go.Scatter(x=placed["col"].to_list(), y=placed["row"].to_list(), mode="text",
+                             text=placed["short_name"].to_list(), textfont={"size": 10, "family": FONT, "color": ink},
+                             hoverinfo="skip", showlegend=False))
     _legend_lines(fig, sorted(placed["arrondissement"].unique()), _inset_outlines(placed), on_geo=False)
+    if hidden:
+        _hidden_legend(fig, on_geo=False)
     # The clickable layer: an invisible square marker on each tile carries the hover and the NIS code.
     fig.add_trace(go.Scatter(
         x=placed["col"].to_list(), y=placed["row"].to_list(), mode="markers", showlegend=False,
-        marker={"symbol": "square", "size": 44, "opacity": 0}, customdata=_hover_data(placed, ind),
+        marker={"symbol": "square", "size": 44, "opacity": 0},
+        customdata=[hover.get(n) or [n, name, arr] + [words.TEXT["no_value"]] * 4
+                    for n, name, arr in zip(placed["nis"], placed["name_fr"], placed["arrondissement"])],
         hovertemplate=_hovertemplate(ind), selected={"marker": {"opacity": 0}},
         unselected={"marker": {"opacity": 0}}, name=words.TEXT["commune"]))
     if focus in set(placed["nis"]):
@@ -173,13 +269,17 @@ def tile_map(frame: pl.DataFrame, communes: pl.DataFrame, indicator_key: str, *,
 
 # ---- real boundaries -------------------------------------------------------------------------------------
 
-def boundary_map(frame: pl.DataFrame, boundaries: geo.Boundaries, indicator_key: str, *,
+def boundary_map(table, boundaries: geo.Boundaries, indicator_key: str, *,
                  selected: set[str] | None = None, focus: str | None = None, height: int = 620) -> go.Figure:
-    """The communes' real boundaries on a blank map (no base layer to download), fitted to the features."""
+    """The communes' real boundaries on a blank map (no base layer to download), fitted to the features; a
+    hidden value filled with HIDDEN."""
+    frame, published = unpack(table)
     if frame.is_empty() or not boundaries.usable:
         return empty()
     ind = indicator(indicator_key)
     known = {f["id"] for f in boundaries.geojson["features"]}
+    hidden_of = dict(zip(frame["nis"], hidden_rows(published, ind.column)))
+    hover_of = _hover_data(published, ind)
     drawn = frame.filter(pl.col("nis").is_in(list(known)))
     group_of = dict(zip(drawn["nis"], drawn["arrondissement"]))
     outlines = _geo_outlines(boundaries, group_of)
@@ -187,26 +287,34 @@ def boundary_map(frame: pl.DataFrame, boundaries: geo.Boundaries, indicator_key:
     # The outlines come first on purpose: Plotly fetches a world base map from the internet when the first
     # trace of a geo map is a choropleth; with a line trace first and base layers hidden, it fetches nothing.
     _legend_lines(fig, sorted(set(group_of.values())), outlines, on_geo=True)
-    inside_mask = [selected is None or n in selected for n in drawn["nis"]]
-    axis = _colour_axis(ind, [v for v, m in zip(drawn[ind.column], inside_mask) if m])
-    hover = _hover_data(drawn, ind)
+    nis = drawn["nis"].to_list()
+    inside_mask = [selected is None or n in selected for n in nis]
+    hidden = [hidden_of[n] for n in nis]
     values = drawn[ind.column].to_list()
-    layers = (  # (rows, colours, opacity, colour bar): no value in grey, outside the selection faded
-        ([i for i, v in enumerate(values) if v is None], None, 1.0, False),
-        ([i for i, v in enumerate(values) if v is not None and not inside_mask[i]], axis, FADED, False),
-        ([i for i, v in enumerate(values) if v is not None and inside_mask[i]], axis, 1.0, True),
+    coloured = [i for i, v in enumerate(values) if v is not None and not hidden[i]]
+    main = [i for i in coloured if inside_mask[i]]
+    axis = _colour_axis(ind, [values[i] for i in main or coloured])
+    flat = lambda colour: {"colorscale": [[0, colour], [1, colour]]}  # noqa: E731
+    layers = (  # (rows, colours, opacity, colour bar): no value in grey, hidden in sand, outside the selection faded
+        ([i for i, v in enumerate(values) if v is None and not hidden[i]], flat(NO_VALUE), 1.0, False),
+        ([i for i in range(len(nis)) if hidden[i] and inside_mask[i]], flat(HIDDEN), 1.0, False),
+        ([i for i in range(len(nis)) if hidden[i] and not inside_mask[i]], flat(HIDDEN), FADED, False),
+        ([i for i in coloured if not inside_mask[i]], axis, FADED, not main),
+        (main, axis, 1.0, True),
     )
     for rows, colours, opacity, show_scale in layers:
         if not rows:
             continue
         scale = ({"z": [values[i] for i in rows], "zmin": colours["cmin"], "zmax": colours["cmax"],
-                  "colorscale": colours["colorscale"], "colorbar": colours["colorbar"]} if colours else
-                 {"z": [0] * len(rows), "colorscale": [[0, NO_VALUE], [1, NO_VALUE]]})
+                  "colorscale": colours["colorscale"], "colorbar": colours["colorbar"]} if "cmin" in colours else
+                 {"z": [0] * len(rows), **colours})
         fig.add_trace(go.Choropleth(
-            geojson=boundaries.geojson, featureidkey="id", locations=[drawn["nis"][i] for i in rows],
+            geojson=boundaries.geojson, featureidkey="id", locations=[nis[i] for i in rows],
             showscale=show_scale, marker={"line": {"color": "white", "width": 0.6}, "opacity": opacity},
-            customdata=[hover[i] for i in rows], hovertemplate=_hovertemplate(ind), showlegend=False,
+            customdata=[hover_of[nis[i]] for i in rows], hovertemplate=_hovertemplate(ind), showlegend=False,
             name=words.TEXT["commune"], **scale))
+    if any(hidden):
+        _hidden_legend(fig, on_geo=True)
     if focus in known:
         fig.add_trace(go.Choropleth(geojson=boundaries.geojson, featureidkey="id", locations=[focus], z=[0],
                                     colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
@@ -221,7 +329,6 @@ def boundary_map(frame: pl.DataFrame, boundaries: geo.Boundaries, indicator_key:
     return fig
 
 
-
 def _geo_outlines(boundaries: geo.Boundaries, group_of: dict[str, str]) -> dict[str, tuple[list, list]]:
     out = {}
     for group in sorted(set(group_of.values())):
@@ -230,13 +337,13 @@ def _geo_outlines(boundaries: geo.Boundaries, group_of: dict[str, str]) -> dict[
     return out
 
 
-def commune_map(frame: pl.DataFrame, communes: pl.DataFrame, indicator_key: str, *,
+def commune_map(table, communes: pl.DataFrame, indicator_key: str, *,
                 boundaries: geo.Boundaries | None = None, selected: set[str] | None = None,
                 focus: str | None = None) -> go.Figure:
-    """The real boundaries when usable, else tiles."""
+    """The real boundaries when usable, else tiles (table: south/coverage_by_commune, published)."""
     if boundaries is not None and boundaries.usable:
-        return boundary_map(frame, boundaries, indicator_key, selected=selected, focus=focus)
-    return tile_map(frame, communes, indicator_key, selected=selected, focus=focus)
+        return boundary_map(table, boundaries, indicator_key, selected=selected, focus=focus)
+    return tile_map(table, communes, indicator_key, selected=selected, focus=focus)
 
 
 def clicked_nis(state, known: set[str] | None = None) -> str | None:

@@ -8,7 +8,9 @@
 -- Parameters: $date_from, $date_to (date); $networks, $care_levels, $formats, $settings (varchar[] or
 --   NULL = all).
 -- Output: area_kind (arrondissement | zone | province | outside), area (arrondissement name, north,
---   south, province, hors_province, unknown), sort_order, population, patients (distinct, residing in
+--   south, province, hors_province, unknown), parent_area (the area whose row sums this one: an
+--   arrondissement's zone, a zone's province; null for the province and outside), is_south (null for
+--   the province and outside), sort_order, population, patients (distinct, residing in
 --   the area), reach_per_1000, sessions (delivered in the area), offer_per_10000, active_partners
 --   (registered partners of the area's communes with activity), partners_per_10000, coverage_index
 --   (reach_per_1000 / the province's).
@@ -26,27 +28,34 @@ active_ids as (
     select distinct partner_id from f_partner_activity($date_from, $date_to, $networks)
 ),
 
--- Each commune belongs to three nested areas: its arrondissement, its zone, the province.
+-- Each commune belongs to three nested areas: its arrondissement, its zone, the province; each area's
+-- row is summed by its parent's (rows that sum other rows: the small-count rule must know them).
 commune_areas as (
-    select nis, 'arrondissement' as area_kind, arrondissement as area, pop_total from stg_communes
+    select
+        nis, 'arrondissement' as area_kind, arrondissement as area,
+        case when is_south then 'south' else 'north' end as parent_area, is_south, pop_total
+    from stg_communes
     union all
-    select nis, 'zone', case when is_south then 'south' else 'north' end, pop_total from stg_communes
+    select nis, 'zone', case when is_south then 'south' else 'north' end, 'province', is_south, pop_total
+    from stg_communes
     union all
-    select nis, 'province', 'province', pop_total from stg_communes
+    select nis, 'province', 'province', null, null, pop_total from stg_communes
 ),
 
 areas as (
     select
         area_kind,
         area,
+        parent_area,
+        is_south,
         case area_kind when 'zone' then 10 when 'province' then 20 else 0 end as sort_order,
         sum(pop_total)::bigint as population
     from commune_areas
     group by all
     union all
-    select 'outside', 'hors_province', 30, null
+    select 'outside', 'hors_province', null, null, 30, null
     union all
-    select 'outside', 'unknown', 40, null
+    select 'outside', 'unknown', null, null, 40, null
 ),
 
 -- Outside the province: a commune given but not one of the 38; unknown: no commune given.
@@ -98,6 +107,8 @@ figures as (
     select
         a.area_kind,
         a.area,
+        a.parent_area,
+        a.is_south,
         a.sort_order,
         a.population,
         coalesce(r.patients, 0) as patients,
@@ -112,6 +123,8 @@ figures as (
 select
     f.area_kind,
     f.area,
+    f.parent_area,
+    f.is_south,
     f.sort_order,
     f.population,
     f.patients,

@@ -116,6 +116,33 @@ def test_public_mode_colours_the_map_from_the_suppressed_figures(south):
     assert set(map_values(south)) == {0}
 
 
+def test_public_mode_shows_marks_in_the_focus_panel_and_the_notes(south):
+    south.toggle(key="public").set_value(True).run()
+    # PD (Liège) and S07: one patient, one session outside the province, both small
+    assert any("Hors province : < 5 patient(s)" in m.value and "< 5 séance(s)" in m.value for m in south.markdown)
+    click(south, "south_map", "91034")
+    shown = metrics(south)
+    assert shown["Patients résidents"] == "< 5" and shown["Patients pour 1 000 habitants"] == "masqué"
+    # read against the province's 4 patients, hidden too; population and partners are no counts of people
+    assert shown["Indice de couverture"] == "masqué"
+    assert shown["Population"] == "13\u00a0374" and shown["Partenaires actifs"] == "2"
+    assert any("Valeur masquée" in (t.get("name") or "")
+               for t in json.loads(chart(south, "south_map").proto.spec)["data"])
+
+
+def test_every_commune_chart_downloads_the_cells_the_map_hides(south, downloads):
+    south.toggle(key="public").set_value(True).run()
+    whole = {r["Code INS"]: r for r in read_csv(download(south, downloads, "south_map_csv"))}
+    for key in ("south_offer_vs_reach_csv", "south_coverage_gaps_csv", "south_without_offer_csv"):
+        rows = read_csv(download(south, downloads, key))
+        assert rows, key
+        for row in rows:
+            assert all(row[h] == whole[row["Code INS"]][h] for h in row if h in whole[row["Code INS"]]), (key, row)
+    gaps = read_csv(download(south, downloads, "south_coverage_gaps_csv"))
+    assert [r["Commune"] for r in gaps][:2] == ["Sambreville", "Gembloux"]  # the view's order, lowest first
+    assert {r["Patients manquants"] for r in gaps} == {"masqué"}  # each gives the province's 4 patients back
+
+
 @pytest.mark.skipif(not SHARED_GEOJSON.is_file(), reason=f"shared boundaries file absent: {SHARED_GEOJSON}")
 def test_boundaries_file_draws_the_real_communes(south, monkeypatch):
     monkeypatch.setenv(geo.BOUNDARIES_ENV, str(SHARED_GEOJSON))

@@ -106,6 +106,11 @@ def test_areas_north_south_and_outside(tiny_con):
     # PD (Liège) and S07 are shown apart, with no population
     outside = rows["hors_province"]
     assert (outside["patients"], outside["sessions"], outside["population"]) == (1, 1, None)
+    # each area names the row that sums it: arrondissement -> zone -> province; outside, none
+    assert {a: rows[a]["parent_area"] for a in rows} == {
+        "Dinant": "south", "Namur": "north", "Philippeville": "south", "north": "province", "south": "province",
+        "province": None, "hors_province": None}
+    assert [a for a in rows if rows[a]["is_south"]] == ["Dinant", "Philippeville", "south"]
 
 
 def test_south_share_by_month(tiny_con):
