@@ -424,7 +424,7 @@ class Published:
     frame: pl.DataFrame
     marks: dict[str, list[str | None]]
     exposed: tuple[tuple[str, int], ...] = ()  # small counts the margins give back whatever the table hides
-    refused: bool = False  # nothing of the table published: its small counts could not be protected otherwise
+    refused: bool = False  # a part of the table not published: its small counts could not be protected otherwise
 
     def cell(self, col: str, i: int):
         mark = self.marks.get(col)
@@ -474,6 +474,24 @@ _MEMO: OrderedDict[tuple, Published] = OrderedDict()
 def _memo_key(frame: pl.DataFrame, spec: Spec, threshold: int) -> tuple:
     digest = hashlib.sha1(frame.serialize()).hexdigest()
     return (digest, repr(spec), threshold)
+
+
+def _linked(cells: list[int], rels: list[Relation], size: int) -> set[int]:
+    """Every cell joined to one of `cells` by a chain of relations."""
+    parent = list(range(size))
+
+    def find(c: int) -> int:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for rel in rels:
+        first = find(rel.cells[0])
+        for c in rel.cells[1:]:
+            parent[find(c)] = first
+    roots = {find(c) for c in cells}
+    return {c for c in range(size) if find(c) in roots}
 
 
 def _anchored(values: np.ndarray, rels: list[Relation], counts: list[str], anchors, threshold: int):
@@ -534,12 +552,16 @@ def suppress(frame: pl.DataFrame, spec: Spec, threshold: int | None = None,
         exposed_cells = still_exposed()
     exposed = tuple((counts[c % k], c // k) for c in exposed_cells if c < n_cells)  # what could not be protected
     refused = bool(exposed_cells)
+    if refused:
+        # Not published: every cell linked to what is still exposed (its part of the table through the
+        # relations), zeros included, so that no mark says which of them are small.
+        for c in _linked(exposed_cells, rels, len(values)):
+            status[c] = 2
     status = status[:n_cells]
-    if refused:  # every count cell, zeros included, so that no mark says which cells are small
-        status = np.full_like(status, 2)
     masks = {col: status[j::k].tolist() for j, col in enumerate(counts)}
     if refused:  # an empty cell (no such figure: patients of a group session) stays empty
         masks = {col: [0 if v is None else m for v, m in zip(frame[col].to_list(), mask)] for col, mask in masks.items()}
+        refused = any(m for mask in masks.values() for m in mask)
     marks: dict[str, list[str | None]] = {}
     for col, mask in masks.items():
         if any(mask):

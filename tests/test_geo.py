@@ -2,7 +2,6 @@
 ($PSYNAM_BOUNDARIES) with its fallback to tiles, and the map builders on both."""
 
 import json
-from pathlib import Path
 
 import plotly.graph_objects as go
 import polars as pl

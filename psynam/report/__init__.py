@@ -45,11 +45,10 @@ def cli(args) -> int:
               file=sys.stderr)
         return 2
     con = db.connect(path, read_only=True)
-    try:
-        report = build(metrics.runner(con), filters, threshold=args.threshold)
+    try:  # rendered while the connection is open: results are published (and their variants read) on use
+        data = render(build(metrics.runner(con), filters, threshold=args.threshold), args.format)
     finally:
         con.close()
-    data = render(report, args.format)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)

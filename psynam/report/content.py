@@ -7,43 +7,25 @@ connection, or ui.run in the app), so the report and the pages never disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Callable
 
-import plotly.graph_objects as go
 import polars as pl
 
-from psynam import budget, formatting as fmt, labels, metrics, privacy, reference, views
-from psynam.charts import priorities as priority_charts
+from psynam import budget, formatting as fmt, labels, privacy, reference, views
+from psynam.charts import priorities as priority_charts, south as south_charts
 from psynam.export import Column
 from psynam.filters import PREVIOUS, YEAR_BEFORE, Filters
 from psynam.labels.report import TEXT as T
-from psynam.privacy import Published, Spec
+from psynam.privacy import Published
 from psynam.report import charts, findings
 from psynam.report.model import ReportChart, Section, keep
 from psynam.views.budget import Budget
 from psynam.views.overview import Overview
 from psynam.views.partners import Partners
 from psynam.views.priorities import Priorities, column
+from psynam.views.south import South
 
-ACTIVITY = ("date_from", "date_to", "networks", "care_levels", "formats", "settings")
-PARTNERS = ("date_from", "date_to", "networks", "arrondissements", "communes")
-
-
-@dataclass(frozen=True)
-class LegacyChart:
-    """A chart of a section not yet read from its view (published here with its own Spec)."""
-    key: str
-    title: str
-    definition: str
-    build: Callable[[pl.DataFrame], go.Figure]
-    published: Published
-    columns: list[Column]
-    findings: tuple[str, ...] = ()
-
-    def figure(self) -> go.Figure:
-        return self.build(self.published.frame)
 
 
 @dataclass(frozen=True)
@@ -184,62 +166,32 @@ def partners_section(source: views.Source, filters: Filters, comparison: Filters
     return Section("partners", T["section_partners"], sentences, (chart,))
 
 
-def _south_flags() -> dict[str, bool]:
-    communes = reference.communes()
-    return dict(communes.group_by("arrondissement").agg(pl.col("south").first()).iter_rows())
-
-
-REACH_COLUMNS = [Column("area", T["arrondissement"]), Column("population", T["population"], "int"),
-                 Column("patients", T["patients"], "int"), Column("reach_per_1000", T["reach"], "decimal"),
-                 Column("is_south", labels.indicator("south_sessions_pct"))]
-REACH_SPEC = Spec(dimensions=("area",), counts=("patients",), rates={"reach_per_1000": ("patients",)})
-
-
-def _areas(published: Published) -> list[dict]:
-    return [{"name": published.frame["area"][i], "reach_per_1000": published.frame["reach_per_1000"][i]}
-            for i in range(published.frame.height)]
-
-
-def south_section(run, filters: Filters, previous: Filters, threshold: int, milestones) -> Section:
-    areas = run("south/reach_by_area", **filters.params(*ACTIVITY))
-    south = _south_flags()
-    arr = (areas.filter(pl.col("area_kind") == "arrondissement")
-           .with_columns(is_south=pl.col("area").replace_strict(south, default=False, return_dtype=pl.Boolean))
-           .sort("area"))
-    columns = REACH_COLUMNS[:4]
-    published = privacy.suppress(arr.select([c.name for c in columns] + ["is_south"]), REACH_SPEC, threshold)
-    province = areas.filter(pl.col("area_kind") == "province").row(0, named=True) if areas.height else None
-    province_reach = None if province is None or privacy.is_small(province["patients"], threshold) \
-        else province["reach_per_1000"]
-    now, before = metrics.activity(run, filters), metrics.activity(run, previous)
-
-    def share(row):
-        hidden = privacy.share_hidden(row["south_sessions"], row["province_sessions"], threshold)
-        return None if hidden else row["south_sessions_pct"]
-
-    population = now["south_population_pct"]
-    reach_findings = keep(findings.lowest_reach(_areas(published), province_reach))
-    share_findings = keep(findings.south_share(share(now), population),
-                           findings.south_trend(share(now), share(before), population))
-    reach_chart = LegacyChart(
-        "report_south_reach", T["chart_reach"], labels.definition("reach_per_1000"),
-        lambda f: charts.reach_by_area(f, province_reach), published, columns, reach_findings)
-    monthly = run("south/south_share_by_month", **filters.params(*ACTIVITY))
-    share_columns = [Column("month", T["month"], "month"), Column("province_sessions", T["province_sessions"], "int"),
-                     Column("south_sessions", T["south_sessions"], "int"),
-                     Column("south_sessions_pct", T["south_pct"], "pct")]
-    # The north (province − south) is published by difference: suppress it as a count of its own.
-    share_spec = Spec(dimensions=("month",), counts=("province_sessions", "south_sessions", "north_sessions"),
-                      rates={"south_sessions_pct": ("province_sessions", "south_sessions", "north_sessions")},
-                      totals={"province_sessions": ("south_sessions", "north_sessions")})
-    share_published = privacy.suppress(
-        monthly.select([c.name for c in share_columns])
-        .with_columns(north_sessions=pl.col("province_sessions") - pl.col("south_sessions")), share_spec, threshold)
+def south_section(source: views.Source, filters: Filters, comparison: Filters | None, threshold: int,
+                  milestones) -> Section:
+    """The south: reach per 1,000 by arrondissement against the province (the South view's areas, hidden
+    areas drawn as marks), the lowest arrondissement, the south's share of sessions against its share of
+    population and its trend (the Overview's figures, published as its cards publish them)."""
+    view = South(source, filters, threshold, comparison)
+    rows = view.arrondissements.published()
+    province = view.province.published()
+    province_reach = province.frame["reach_per_1000"][0] if province.frame.height else None
+    areas = [{"name": n, "reach_per_1000": r} for n, r in zip(rows.frame["area"], rows.frame["reach_per_1000"])]
+    share, before = view.share.published(), view.earlier("share")
+    cell = lambda table, name: table.frame[name][0] if table is not None and table.frame.height else None  # noqa: E731
+    population = cell(share, "south_population_pct")
+    now_share = cell(share, "south_sessions_pct")
+    before_share = cell(before.published() if before is not None else None, "south_sessions_pct")
+    reach_findings = keep(findings.lowest_reach(areas, province_reach))
+    share_findings = keep(findings.south_share(now_share, population),
+                          findings.south_trend(now_share, before_share, population))
+    reach = view.areas.titled(T["chart_reach"], labels.definition("reach_per_1000"))
+    reach_chart = ReportChart("report_south_reach", reach, lambda table: south_charts.north_south(table, "reach"),
+                              reach_findings, subset="reach")
+    monthly = view.south_share_by_month.titled(T["chart_south_share"], labels.definition("south_sessions_pct"))
     period = (filters.date_from, filters.date_to)
-    share_chart = LegacyChart(
-        "report_south_share", T["chart_south_share"], labels.definition("south_sessions_pct"),
-        lambda f: charts.south_share_by_month(f, milestones, population, period), share_published,
-        share_columns, share_findings)
+    share_chart = ReportChart("report_south_share", monthly,
+                              lambda table: south_charts.south_share_by_month(table, milestones, period=period),
+                              share_findings)
     return Section("south", T["section_south"], reach_findings + share_findings, (reach_chart, share_chart))
 
 
@@ -300,7 +252,7 @@ def build(run, filters: Filters, *, threshold: int | None = None, data_date: dat
     milestones = reference.frame("ref_milestones")
     sections = (
         partners_section(source, filters, previous, threshold),
-        south_section(run, filters, previous, threshold, milestones),
+        south_section(source, filters, previous, threshold, milestones),
         priority_section(source, filters, previous, threshold, "aines", "elderly"),
         priority_section(source, filters, previous, threshold, "petite_enfance", "early"),
         budget_section(source, filters, threshold),

@@ -34,9 +34,14 @@ class ReportChart:
     def definition(self) -> str:
         return self.result.definition
 
+    def __post_init__(self):
+        # published once, when the report is built (its source is open then): the files and the slides
+        # are made later, from this table
+        object.__setattr__(self, "_published", self.result.published())
+
     @property
     def published(self) -> Published:
-        return self.result.published()
+        return self._published
 
     @property
     def columns(self) -> list[Column]:

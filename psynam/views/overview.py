@@ -3,7 +3,6 @@ date) and the monthly sessions by network."""
 
 from __future__ import annotations
 
-from functools import cached_property
 
 from psynam.views import Result, View, result
 from psynam.views.budget import Budget

@@ -17,7 +17,7 @@ import polars as pl
 from psynam import labels, privacy
 from psynam.labels import south as words
 from psynam.privacy import Published
-from psynam.views import Result, View, publish
+from psynam.views import Result, View, result
 from psynam.views.overview import Overview
 
 GAP_THRESHOLD = 0.5  # docs/indicators.md: a coverage index below 0.5 is a gap to show
@@ -51,7 +51,7 @@ class Anchored(Result):
     anchor_hidden: Callable[[Published], bool] | None = None
 
     def published(self) -> Published:
-        whole = publish(self.decl, self.whole, self.threshold)
+        whole = self._published_whole()  # with its network variants, as every result
         if self.anchor_hidden is not None and self.resting and self.anchor_hidden(whole):
             whole = hide_columns(whole, self.resting)
         return whole.take(self.rows)
@@ -67,17 +67,17 @@ def hide_columns(table: Published, columns) -> Published:
         old = table.column_marks(col)
         marks[col] = [m or (privacy.SECONDARY if v is not None else None) for v, m in zip(frame[col].to_list(), old)]
         nulled.append(pl.lit(None, frame.schema[col]).alias(col))
-    return Published(frame.with_columns(nulled) if nulled else frame, marks, table.exposed)
+    return Published(frame.with_columns(nulled) if nulled else frame, marks, table.exposed, table.refused)
 
 
 def _anchored(result: Result, resting: tuple[str, ...], anchor_hidden: Callable[[Published], bool]) -> Anchored:
-    return Anchored(result.decl, result.whole, threshold=result.threshold, resting=resting,
-                    anchor_hidden=anchor_hidden)
+    return Anchored(result.decl, result.whole, result.rows, result.threshold, result.title_text,
+                    result.definition_text, resting=resting, anchor_hidden=anchor_hidden)
 
 
 class South(View):
     # ---- areas: north, south, arrondissements, province, outside ---------------------------------------
-    @cached_property
+    @result
     def reach_by_area(self) -> Result:
         """The query's rows as they come, the province's and those outside it (exact; outputs show
         `areas` and `outside`, published apart)."""
@@ -88,7 +88,7 @@ class South(View):
             pl.col("area").map_elements(area_label, return_dtype=pl.Utf8).alias("area_label"),
             pl.col("parent_area").map_elements(area_label, return_dtype=pl.Utf8).alias("parent_label"))
 
-    @cached_property
+    @result
     def areas(self) -> Anchored:
         """The province's areas with French names (`area_label`, `parent_label`): the three arrondissements,
         the north and the south, the province — the north-south chart's rows, the report's arrondissements
@@ -105,7 +105,7 @@ class South(View):
         """The areas titled with the indicator the chart shows (its glossary key)."""
         return self.areas.titled(f"{labels.indicator('north_south')} — {labels.indicator(glossary)}")
 
-    @cached_property
+    @result
     def outside(self) -> Result:
         """Patients residing, and sessions held, outside the 38 communes and without a commune (0-2 rows)."""
         frame = self._labelled(["outside"]).select("area", "area_label", "patients", "sessions", "active_partners")
@@ -118,22 +118,22 @@ class South(View):
         province = self.province.published()
         return province.frame.height > 0 and province.hidden("patients", 0)
 
-    @cached_property
+    @result
     def arrondissements(self) -> Result:
         """The three arrondissements, by name (the report's reach chart)."""
         return self.areas.where(pl.col("area_kind") == "arrondissement").sort("area")
 
-    @cached_property
+    @result
     def province(self) -> Result:
         """The province's row (its reach: the report's province line)."""
         return self.areas.where(pl.col("area") == "province")
 
-    @cached_property
+    @result
     def outside_province(self) -> Result:
         """Patients residing, and sessions held, outside the 38 communes (no row when none)."""
         return self.outside.where(pl.col("area") == "hors_province")
 
-    @cached_property
+    @result
     def unknown_commune(self) -> Result:
         """Patients and sessions without a commune (no row when none)."""
         return self.outside.where(pl.col("area") == "unknown")
@@ -144,7 +144,7 @@ class South(View):
         return bool(rows["sessions"].sum())
 
     # ---- communes ------------------------------------------------------------------------------------
-    @cached_property
+    @result
     def coverage(self) -> Anchored:
         """Every commune of the province (the map's rows)."""
         return _anchored(self.result("south/coverage_by_commune"), PROVINCE_READ, lambda _: self.province_hidden)
@@ -161,12 +161,12 @@ class South(View):
             return None
         return set(self.coverage.frame.filter(pl.col("in_selection"))["nis"])
 
-    @cached_property
+    @result
     def offer_vs_reach(self) -> Result:
         return self.coverage.where(pl.col("in_selection")).titled(
             labels.indicator("offer_vs_reach"), labels.definition("offer_vs_reach"))
 
-    @cached_property
+    @result
     def coverage_gaps(self) -> Result:
         """The communes of the selection furthest below the province's reach: lowest coverage index first
         (ties: most populous first), at most GAPS_SHOWN."""
@@ -175,14 +175,14 @@ class South(View):
                 .sort(["coverage_index", "population", "nis"], descending=[False, True, False]).head(GAPS_SHOWN)
                 .titled(labels.indicator("coverage_gaps"), labels.definition("coverage_gaps")))
 
-    @cached_property
+    @result
     def without_offer(self) -> Result:
         """The communes of the selection with no session delivered and no active partner, largest first."""
         return (self.coverage.where(pl.col("in_selection") & pl.col("without_offer"))
                 .sort(["population", "nis"], descending=[True, False])
                 .titled(labels.indicator("communes_without_offer"), labels.definition("communes_without_offer")))
 
-    @cached_property
+    @result
     def no_offer_summary(self) -> Result:
         """How many communes of the selection are without offer, their inhabitants and their share."""
         selection = self.coverage.frame.filter(pl.col("in_selection"))
@@ -207,11 +207,11 @@ class South(View):
             f"{labels.indicator('commune_by_month')} — {self.commune_name(nis)}")
 
     # ---- the south's share of sessions ------------------------------------------------------------------
-    @cached_property
+    @result
     def south_share_by_month(self) -> Result:
         return self.result("south/south_share_by_month")
 
-    @cached_property
+    @result
     def share(self) -> Result:
         """The period's south share of sessions and of population, one row (the overview's activity
         figures: south_sessions, province_sessions, south_sessions_pct, south_population_pct); with

@@ -4,7 +4,6 @@ public mode are suppressed, and the boundaries file is used (or reported) when c
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -100,9 +99,11 @@ def test_map_download_is_suppressed(south, downloads):
     rows = {r["Code INS"]: r for r in read_csv(download(south, downloads, "south_map_csv"))}
     assert len(rows) == 38
     dinant = rows["91034"]
-    assert dinant["Patients résidents"] == "< 5" and dinant["Patients pour 1 000 habitants"] == "masqué"
-    assert dinant["Indice de couverture"] == "masqué" and dinant["Séances dans la commune"] == "< 5"
-    assert rows["92142"]["Patients résidents"] == "0"  # a zero is not a small count
+    # the tiny fixture's five patients, each alone in its arrondissement beside published zeros, would
+    # be given back by the arrondissements' totals: that part of the table is not published at all
+    assert dinant["Patients résidents"] == "masqué" and dinant["Patients pour 1 000 habitants"] == "masqué"
+    assert dinant["Indice de couverture"] == "masqué" and dinant["Séances dans la commune"] in ("< 5", "masqué")
+    assert rows["92142"]["Patients résidents"] == "masqué"  # zeros too: no mark says which cells are small
     assert dinant["Population"] == "13374" and dinant["Partenaires actifs"] == "2"
     share = read_csv(download(south, downloads, "south_share_by_month_csv"))
     assert {r["Séances dans le sud"] for r in share} <= {"< 5", "masqué", "0"}
@@ -112,8 +113,8 @@ def test_public_mode_colours_the_map_from_the_suppressed_figures(south):
     assert any(v > 0 for v in map_values(south))
     south.toggle(key="public").set_value(True).run()
     assert not south.exception
-    # every patient count is 1: each reach is hidden, only the zeros keep a colour
-    assert set(map_values(south)) == {0}
+    # every patient count is 1 and the arrondissements' totals would give them back: no reach is published
+    assert set(map_values(south)) <= {0}
 
 
 def test_public_mode_shows_marks_in_the_focus_panel_and_the_notes(south):
@@ -122,7 +123,7 @@ def test_public_mode_shows_marks_in_the_focus_panel_and_the_notes(south):
     assert any("Hors province : < 5 patient(s)" in m.value and "< 5 séance(s)" in m.value for m in south.markdown)
     click(south, "south_map", "91034")
     shown = metrics(south)
-    assert shown["Patients résidents"] == "< 5" and shown["Patients pour 1 000 habitants"] == "masqué"
+    assert shown["Patients résidents"] in ("< 5", "masqué") and shown["Patients pour 1 000 habitants"] == "masqué"
     # read against the province's 4 patients, hidden too; population and partners are no counts of people
     assert shown["Indice de couverture"] == "masqué"
     assert shown["Population"] == "13\u00a0374" and shown["Partenaires actifs"] == "2"

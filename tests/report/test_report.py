@@ -73,7 +73,8 @@ def test_workbook_has_a_sheet_per_chart_and_definitions(files, expected):
     budget = cells["Budget plafonné consommé"]
     assert budget.number_format == "0.0 %" and budget.value == 0.44  # 44,0 % as the card shows it, a fraction
     headers = [c.value for c in book["Chiffres clés"][1]]
-    assert headers[0] == "Indicateur" and "Un an plus tôt (01/01/2023–31/12/2023)" in headers
+    # a calendar year: its previous period is the year before, one comparison column
+    assert headers[0] == "Indicateur" and "Période précédente (01/01/2023–31/12/2023)" in headers
     assert len(set(headers)) == len(headers)  # no two comparison columns alike
     for name in book.sheetnames:
         assert not name.endswith(("-", " ")) and len(name) <= 31
