@@ -120,16 +120,17 @@ def _watch() -> None:
 def warm() -> None:
     """Run the queries of the default view (the overview with the default period, and the filter bar) into
     the shared frame cache, as the first visitor would."""
-    from psynam import metrics, ui
+    from psynam import ui
     from psynam.filters import Filters
+    from psynam.views.overview import Overview
 
     bounds = ui.frame("filters/data_bounds").row(0, named=True)
     if bounds["last_date"] is None:
         return
     ui.frame("filters/communes")
-    filters = Filters(*ui._default_period(bounds["last_date"]))
-    for period in (filters, filters.previous()):
-        metrics.activity(ui.run, period)
-        metrics.partners(ui.run, period)
-        metrics.budget_usage_to_date(ui.run, period)
-    ui.frame("overview/sessions_by_month", **filters.params())
+    view = Overview(ui.source(), Filters(*ui._default_period(bounds["last_date"])))
+    for shown in (view, view.before):  # what the overview page reads, through the same view
+        if shown is not None:
+            for result in (shown.activity, shown.partners, shown.budget):
+                result.whole  # noqa: B018  (run into the cache)
+    view.sessions_by_month.whole  # noqa: B018

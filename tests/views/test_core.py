@@ -30,7 +30,7 @@ def test_overview_view_gives_the_definitions_figures(source):
     assert view.partners.value("registered_partners") == YEAR_2024["registered_partners"]
     # capped lines of 2024 to date: (332 + 180 + 249 + 120) / (1000 + 300 + 500 + 200)
     assert round(view.budget.value("usage_pct"), 2) == 44.05
-    assert view.comparison == Y2024.previous() and view.before.filters == Y2024.previous()
+    assert view.comparison == Y2024.comparison() and view.before.filters == Y2024.comparison()
 
 
 def test_a_part_of_a_result_hides_what_the_whole_hides(source):

@@ -39,7 +39,7 @@ def test_kpis_side_by_side_and_against_the_previous_period(view):
     assert kpis.value(column("petite_enfance", "sessions")) == 4
     assert kpis.value("elderly_sessions_pct") == pytest.approx(50.0)
     assert view.has_sessions
-    assert view.before.filters == Y2024.previous()
+    assert view.before.filters == Y2024.comparison()  # the calendar year before
     assert view.before.kpis.value("sessions") == 1  # 2023: one session (PA, 69, in Namur)
     assert not Priorities(view.source, Filters(date(2022, 1, 1), date(2022, 1, 31))).has_sessions
 
