@@ -37,6 +37,7 @@ HEAD_BYTES = 65536
 BLOCK_BYTES = 1 << 24         # what is read at once to check or convert the encoding
 CHUNK_BYTES = 8 << 20         # a piece of a CSV read, typed, checked and staged at once (~80,000 rows)
 MAX_PIECE_CHUNKS = 4          # a quoted field open longer than this is an unterminated quote
+_TEXT_BYTES = bytes(b for b in range(256) if b >= 0x20 or b in (0x09, 0x0A, 0x0D))   # all but control bytes
 _MAGIC = {
     b"PK\x03\x04": "c'est un classeur Excel (.xlsx) ou une archive .zip renommé : donnez-lui son extension",
     b"\xd0\xcf\x11\xe0": "c'est un ancien classeur Excel (.xls) : enregistrez-le en .xlsx ou en CSV",
@@ -72,7 +73,9 @@ def _refuse_binary(display: str, head: bytes) -> None:
     for magic, reason in _MAGIC.items():
         if head.startswith(magic):
             raise UnreadableInput(f"{display}: {reason}")
-    if b"\x00" in head:
+    # Many control bytes make a binary file; a stray NUL or escape is one bad value, rejected with its line
+    # (validate).
+    if len(head.translate(None, _TEXT_BYTES)) > max(2, len(head) // 200):
         raise UnreadableInput(f"{display}: contenu binaire, pas un fichier texte CSV")
 
 

@@ -5,9 +5,23 @@ An issue reads `file:line: column: reason (« value »)`; a warning's reason sta
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 ERROR, WARNING = "error", "warning"
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SHOWN_CHARS = 80
+
+
+def shown(value: str | None) -> str | None:
+    """A value as a message shows it: control characters made visible, at most SHOWN_CHARS characters
+    (a 10 MB name is named by its length, never printed whole)."""
+    if value is None:
+        return None
+    text = CONTROL_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", str(value))
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return text[:SHOWN_CHARS] + f"… ({len(str(value)):,} caractères)".replace(",", " ")
 
 
 class UnreadableInput(Exception):
@@ -22,6 +36,11 @@ class Issue:
     value: str | None
     reason: str               # in French, the language of the users
     severity: str = ERROR     # "error" (the row or file is rejected) or "warning" (imported anyway)
+    field: str = ""           # the canonical column ("" when unknown): the page hides pseudonymised ids
+    rule: str = ""            # what counts as one rule when messages are capped ("" : the reason)
+
+    def __post_init__(self):
+        object.__setattr__(self, "value", shown(self.value))
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file

@@ -176,24 +176,52 @@ def _parse(col: Column) -> values.Parsed:
     return values.parse_text(col.name)
 
 
+def bad(column: str) -> pl.Expr:
+    """Whether a column's text was rejected by one of its own checks (parse, length, control characters):
+    a rule about a missing value then says nothing more about that cell."""
+    return pl.col(f"{column}__bad")
+
+
+def _too_long(limit: int) -> values.Message:
+    return lambda value: f"texte trop long ({len(value):,} caractères ; au plus {limit})".replace(",", " ")
+
+
+UNREAD = "valeur illisible : ni nombre, ni date, ni code reconnu"
+
+
 def _typed(frame: pl.DataFrame, columns) -> tuple[pl.DataFrame, list[Check]]:
-    """Add each column's typed value (`<name>__v`) and its parse problems, computed once per distinct
-    text and put beside the text columns (which are not copied)."""
+    """Add each column's typed value (`<name>__v`), its problems and whether any was found (`<name>__bad`),
+    computed once per distinct text and put beside the text columns (which are not copied).
+
+    Every value parses to what it says or is rejected: besides its own parse problems, a column's text
+    is rejected when it holds a control character or is longer than its limit, and — the last guard —
+    when it is not empty and its typed value is (whatever the reason, no value is ever dropped silently).
+    A required column is then checked on its typed value, after parsing."""
     checks = []
     for col in columns:
-        if col.required:
-            checks.append(Check(col.name, pl.col(col.name).is_null(), "valeur requise"))
+        raw = pl.col(col.name)
         parsed = _parse(col)
+        problems = [(raw.str.contains(values.CONTROL), values.control_reason),
+                    (raw.str.len_chars() > col.limit, _too_long(col.limit)), *parsed.problems]
+        names = [f"{col.name}__p{j}" for j in range(len(problems))]
+        flags = [cond.alias(name) for (cond, _), name in zip(problems, names)]
         if col.kind == "text":
-            frame = frame.with_columns(parsed.value.alias(f"{col.name}__v"))
-            continue
-        flags = [cond.alias(f"{col.name}__p{j}") for j, (cond, _) in enumerate(parsed.problems)]
-        distinct = frame.select(col.name).unique().with_columns(parsed.value.alias(f"{col.name}__v"), *flags)
-        typed = frame.select(col.name).join(distinct, on=col.name, how="left", nulls_equal=True,
-                                            maintain_order="left")
-        frame = frame.hstack(typed.drop(col.name).get_columns())
-        checks += [Check(col.name, pl.col(f"{col.name}__p{j}"), message)
-                   for j, (_, message) in enumerate(parsed.problems)]
+            frame = frame.with_columns(parsed.value.alias(f"{col.name}__v"), *flags)
+        else:
+            distinct = frame.select(col.name).unique().with_columns(parsed.value.alias(f"{col.name}__v"), *flags)
+            if col.kind not in ("tags", "ids"):     # an empty list of tags is no value, and says so
+                guard = f"{col.name}__p{len(problems)}"
+                distinct = distinct.with_columns((raw.is_not_null() & pl.col(f"{col.name}__v").is_null()
+                                                  & ~pl.any_horizontal(pl.col(names).fill_null(False))).alias(guard))
+                names.append(guard)
+                problems.append((None, UNREAD))
+            typed = frame.select(col.name).join(distinct, on=col.name, how="left", nulls_equal=True,
+                                                maintain_order="left")
+            frame = frame.hstack(typed.drop(col.name).get_columns())
+        frame = frame.with_columns(pl.any_horizontal(pl.col(names).fill_null(False)).alias(f"{col.name}__bad"))
+        checks += [Check(col.name, pl.col(name), message) for name, (_, message) in zip(names, problems)]
+        if col.required:
+            checks.append(Check(col.name, v(col.name).is_null() & ~bad(col.name), "valeur requise"))
     return frame, checks
 
 
@@ -273,7 +301,7 @@ def check_table(con: duckdb.DuckDBPyConnection, table: str, raws: list[RawTable]
                 flagged = typed.filter(mask).select(LINE, ck.column).head(max(mine.room(i, ck.severity), 0))
                 mine.add(i, ck.severity, [
                     Issue(raw.file, line, raw.headers.get(ck.column, ck.column), value,
-                          ck.message(value) if callable(ck.message) else ck.message, ck.severity)
+                          ck.message(value) if callable(ck.message) else ck.message, ck.severity, ck.column)
                     for line, value in flagged.iter_rows()], total)
             stage.add(src, _stage_rows(spec, typed, src, rejected))
             rejections += int(rejected.sum())
@@ -324,12 +352,18 @@ def _duplicates(con: duckdb.DuckDBPyConnection, stage: Stage, spec, raws: list[R
             where += f", … {copies} fois en tout"
         column = ", ".join(raws[src].headers.get(k, k) for k in spec.key)
         value = " / ".join(str(x) for x in row[2:-2])
-        issues.append(Issue(raws[src].file, line, column, value, f"identifiant en double (aussi {where})"))
+        issues.append(Issue(raws[src].file, line, column, value, f"identifiant en double (aussi {where})",
+                            field=spec.key[0]))
     kept.add(1 << 30, ERROR, issues, total)      # after every check of the table, as the last rule
     return valid
 
 
 # --- rules per table -------------------------------------------------------------------------------
+def missing(column: str) -> pl.Expr:
+    """No value, and not because the text was rejected (that has its own message)."""
+    return v(column).is_null() & ~bad(column)
+
+
 def _known(column: str, ids: set[str] | None, message: str, severity: str = ERROR) -> list[Check]:
     if not ids:
         return []
@@ -350,16 +384,16 @@ def _not_before(column: str, start: str, message: str) -> Check:
 def _sessions(context: Context) -> list[Check]:
     individual, group = v("format") == "individuel", v("format") == "groupe"
     checks = _dated("session_date", context, ERROR) + [
-        Check("patient_id", individual & v("patient_id").is_null(), "requis pour une séance individuelle"),
-        Check("patient_age", individual & pl.col("patient_age").is_null(), "requis pour une séance individuelle"),
+        Check("patient_id", individual & missing("patient_id"), "requis pour une séance individuelle"),
+        Check("patient_age", individual & missing("patient_age"), "requis pour une séance individuelle"),
         Check("patient_id", group & v("patient_id").is_not_null(), "doit être vide pour une séance de groupe"),
         Check("patient_age", group & pl.col("patient_age").is_not_null(), "doit être vide pour une séance de groupe"),
         Check("patient_age", (v("patient_age") < 0) | (v("patient_age") > 110), "âge hors limites (0 à 110 ans)"),
-        Check("session_commune", pl.col("session_commune").is_null() & v("setting").is_not_null()
+        Check("session_commune", missing("session_commune") & v("setting").is_not_null()
               & (v("setting") != "video"), "requise sauf pour une séance en vidéo"),
-        Check("partner_id", (v("setting") == "partenaire") & v("partner_id").is_null(),
+        Check("partner_id", (v("setting") == "partenaire") & missing("partner_id"),
               "requis quand le lieu est « partenaire » (outreaching)"),
-        Check("participants", group & pl.col("participants").is_null(), "requis pour une séance de groupe"),
+        Check("participants", group & missing("participants"), "requis pour une séance de groupe"),
         Check("participants", v("participants") < 1, "doit valoir au moins 1"),
         Check("participants", group & (v("participants") >= 1) & ((v("participants") < 4) | (v("participants") > 15)),
               "hors de la fourchette attendue pour un groupe (4 à 15)", WARNING),
