@@ -21,6 +21,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,9 @@ from psynam.ingest.report import WARNING, Issue, UnreadableInput
 from psynam.ingest.tables import LINE
 
 SEPARATORS = (";", ",", "\t")
+# The csv module refuses fields over 128 KB ("field larger than field limit"): a long quoted field is read
+# whole (a piece is bounded anyway) and then rejected by its column's length limit, with a clear message.
+csv.field_size_limit(1 << 30)
 HEAD_BYTES = 65536
 BLOCK_BYTES = 1 << 24         # what is read at once to check or convert the encoding
 CHUNK_BYTES = 8 << 20         # a piece of a CSV read, typed, checked and staged at once (~80,000 rows)
@@ -79,48 +83,135 @@ def _refuse_binary(display: str, head: bytes) -> None:
         raise UnreadableInput(f"{display}: contenu binaire, pas un fichier texte CSV")
 
 
-def _refuse_control_characters(display: str, text: str) -> None:
-    controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n")
-    if controls > max(2, len(text) // 200):
-        raise UnreadableInput(f"{display}: contenu binaire, pas un fichier texte CSV")
+# A UTF-8 multi-byte sequence: in a line that is not valid UTF-8, it means two encodings in one line.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+LINES_NAMED = 20
 
 
-def _utf8_source(display: str, source: Path, scratch: Path) -> Path:
-    """The input as a UTF-8 file: a file that already is one is read in place; anything else (UTF-16,
-    else Windows-1252) is decoded block by block into a temporary file in `scratch` (never whole in
-    memory). The caller deletes the temporary file (it is not `source`)."""
+class _Transcoder:
+    """Decides the encoding of a file that is not valid UTF-8, with evidence, line by line: a line valid
+    in UTF-8 is UTF-8, any other is Windows-1252. A file whose lines are all of one kind is that encoding
+    (no message); a file holding both (one Latin-1 line pasted into a UTF-8 export) is read line by line,
+    each in its own encoding, with a warning naming the lines of the rarer kind — never garbled. A line
+    valid in neither (a byte Windows-1252 does not define, or both encodings within one line) refuses
+    the file, naming that line."""
+
+    def __init__(self, display: str):
+        self.display = display
+        self.lines = {"utf-8": [0, []], "cp1252": [0, []]}    # encoding -> [lines with accents, first lines]
+
+    def _seen(self, encoding: str, line: int) -> None:
+        found = self.lines[encoding]
+        found[0] += 1
+        if len(found[1]) < LINES_NAMED:
+            found[1].append(line)
+
+    def _refuse(self, line: int, reason: str):
+        raise UnreadableInput(f"{self.display}: ligne {line} : {reason} : fichier refusé ; enregistrez-le en "
+                              "UTF-8 (ou en Windows-1252) d'un seul tenant et réessayez")
+
+    def _cp1252(self, raw: bytes, line: int) -> bytes:
+        try:
+            return raw.decode("cp1252").encode("utf-8")
+        except UnicodeDecodeError as e:
+            self._refuse(line + raw.count(b"\n", 0, e.start),
+                         f"octet 0x{raw[e.start]:02X} illisible en UTF-8 comme en Windows-1252")
+
+    def convert(self, part: bytes, first_line: int) -> bytes:
+        """`part` (whole lines, starting at physical line `first_line`) as UTF-8."""
+        try:
+            part.decode("utf-8")
+            utf8 = True
+        except UnicodeDecodeError:
+            utf8 = False
+        if utf8 or not _UTF8_SEQUENCE.search(part):     # the whole part is of one kind
+            encoding = "utf-8" if utf8 else "cp1252"
+            if not part.isascii():
+                for i, raw in enumerate(part.split(b"\n")):
+                    if not raw.isascii():
+                        self._seen(encoding, first_line + i)
+            return part if utf8 else self._cp1252(part, first_line)
+        out = []
+        for i, raw in enumerate(part.split(b"\n")):
+            line = first_line + i
+            if raw.isascii():
+                out.append(raw)
+                continue
+            try:
+                raw.decode("utf-8")
+                self._seen("utf-8", line)
+                out.append(raw)
+            except UnicodeDecodeError:
+                if _UTF8_SEQUENCE.search(raw):
+                    self._refuse(line, "UTF-8 et Windows-1252 mêlés dans une même ligne")
+                self._seen("cp1252", line)
+                out.append(self._cp1252(raw, line))
+        return b"\n".join(out)
+
+    def issues(self) -> list[Issue]:
+        (n8, lines8), (n1252, lines1252) = self.lines["utf-8"], self.lines["cp1252"]
+        if not (n8 and n1252):
+            return []
+        if n1252 <= n8:
+            count, lines, these, file_kind = n1252, lines1252, "Windows-1252 (Latin-1)", "UTF-8"
+        else:
+            count, lines, these, file_kind = n8, lines8, "UTF-8", "Windows-1252"
+        listed = ", ".join(str(n) for n in lines) + (f", … ({count} en tout)" if count > len(lines) else "")
+        return [Issue(self.display, lines[0], "", None,
+                      f"encodages mêlés : {count} ligne(s) en {these} dans un fichier {file_kind} (lignes {listed}) ; "
+                      f"chacune est lue dans son encodage, vérifiez leurs accents", WARNING, rule="encodages mêlés")]
+
+
+def _utf8_source(display: str, source: Path, scratch: Path) -> tuple[Path, list[Issue]]:
+    """The input as a UTF-8 file, and what converting it found: a file that already is one is read in
+    place; UTF-16 is decoded, anything else is read line by line (_Transcoder), and a file with classic Mac
+    line endings (CR only) gets line feeds — each into a temporary file in `scratch`, block by block (never
+    whole in memory). The caller deletes the temporary file (it is not `source`)."""
     with open(source, "rb") as f:
         head = f.read(HEAD_BYTES)
     codec = _utf16(head)
     if codec is None:
         _refuse_binary(display, head)
+    cr_only = codec is None and b"\r" in head and b"\n" not in head
+    if codec is None and not cr_only:
         with open(source, "rb") as f:
             if _is_utf8(iter(lambda: f.read(BLOCK_BYTES), b"")):
-                _refuse_control_characters(display, head.decode("utf-8", errors="ignore"))
-                return source
-        codec = "cp1252"
+                return source, []
     target = scratch_file(scratch, ".utf8.csv")
-    decoder = codecs.getincrementaldecoder(codec)("strict")
     try:
-        with open(source, "rb") as f, open(target, "w", encoding="utf-8", newline="") as out:
-            first = True
+        with open(source, "rb") as f, open(target, "wb") as out:
+            if codec is not None:
+                _decode_utf16(display, codec, f, out)
+                return target, []
+            transcoder = _Transcoder(display)
+            line, carry = 1, b""
             for block in iter(lambda: f.read(BLOCK_BYTES), b""):
-                text = decoder.decode(block)
-                if first and text:
-                    if codec == "cp1252":
-                        _refuse_control_characters(display, text[:HEAD_BYTES])
-                    text, first = text.removeprefix("\ufeff"), False
-                out.write(text)
-            out.write(decoder.decode(b"", final=True))
-    except UnicodeDecodeError as e:
-        target.unlink(missing_ok=True)
-        if codec == "cp1252":
-            raise UnreadableInput(f"{display}: encodage non reconnu (ni UTF-8, ni UTF-16, ni Windows-1252)") from e
-        raise UnreadableInput(f"{display}: texte UTF-16 illisible (fichier tronqué ?)") from e
+                data = carry + (block.replace(b"\r", b"\n") if cr_only else block)
+                cut = data.rfind(b"\n") + 1 or (len(data) if len(data) >= 4 * BLOCK_BYTES else 0)
+                part, carry = data[:cut], data[cut:]
+                if part:
+                    out.write(transcoder.convert(part, line))
+                    line += part.count(b"\n")
+            if carry:
+                out.write(transcoder.convert(carry, line))
+        return target, transcoder.issues()
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    return target
+
+
+def _decode_utf16(display: str, codec: str, f, out) -> None:
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    first = True
+    try:
+        for block in iter(lambda: f.read(BLOCK_BYTES), b""):
+            text = decoder.decode(block)
+            if first and text:
+                text, first = text.removeprefix("\ufeff"), False
+            out.write(text.encode("utf-8"))
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise UnreadableInput(f"{display}: texte UTF-16 illisible (fichier tronqué ?)") from e
 
 
 def scratch_file(folder: Path, suffix: str) -> Path:
@@ -217,7 +308,7 @@ def open_csv(display: str, source: Path, table: str | None, scratch: Path) -> Cs
     """Find the encoding, the header line and the separator of a CSV file (reading only its first
     HEAD_BYTES once it is UTF-8). A file that is not UTF-8 is decoded into `scratch` first: the
     returned CsvFile's path is then a temporary file, which the caller deletes."""
-    path = _utf8_source(display, source, scratch)
+    path, converted = _utf8_source(display, source, scratch)
     try:
         with open(path, "rb") as f:
             head = f.read(HEAD_BYTES)
@@ -234,7 +325,7 @@ def open_csv(display: str, source: Path, table: str | None, scratch: Path) -> Cs
         if path != source:
             path.unlink(missing_ok=True)
         raise
-    issues = []
+    issues = list(converted)
     if skip:
         issues.append(Issue(display, 1, "", None,
                             f"ligne(s) 1 à {skip} ignorée(s) : titre ou notes au-dessus de l'en-tête "
@@ -319,7 +410,11 @@ def _read_by_row(display: str, piece: bytes, sep: str, names: list[str], first_l
             rows.append(record + [None] * (len(names) - len(record)))
             lines.append(start + offset)
     except csv.Error as e:
-        raise UnreadableInput(f"{display}: guillemet non fermé à partir de la ligne {previous + offset + 1} "
-                              f"({e}) : fichier refusé") from e
+        line = previous + offset + 1
+        if "end of data" in str(e):
+            reason = f"guillemet non fermé à partir de la ligne {line}"
+        else:
+            reason = f"guillemets mal formés à la ligne {line} (un guillemet dans un champ s'écrit \"\")"
+        raise UnreadableInput(f"{display}: {reason} : fichier refusé") from e
     frame = pl.DataFrame(rows, schema={n: pl.String for n in names}, orient="row")
     return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64)), bad, fields

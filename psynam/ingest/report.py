@@ -18,7 +18,8 @@ def shown(value: str | None) -> str | None:
     (a 10 MB name is named by its length, never printed whole)."""
     if value is None:
         return None
-    text = CONTROL_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", str(value))
+    text = CONTROL_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", str(value)).replace("\r\n", "\n")
+    text = text.replace("\n", "⏎").replace("\r", "⏎")     # a message stays on one line
     if len(text) <= SHOWN_CHARS:
         return text
     return text[:SHOWN_CHARS] + f"… ({len(str(value)):,} caractères)".replace(",", " ")
