@@ -32,7 +32,7 @@ from psynam import db as database
 from psynam import store
 from psynam.ingest import write
 from psynam.ingest.read import read_export
-from psynam.ingest.report import ERROR, ImportReport, Issue, UnreadableInput
+from psynam.ingest.report import ERROR, WARNING, Capped, ImportReport, Issue, UnreadableInput
 from psynam.ingest.tables import ORDER
 from psynam.ingest.validate import Checked, Context, Stage, check_table
 
@@ -216,7 +216,12 @@ def _prepare(con, paths, accept_valid, dry_run, today, progress, stages: list[St
     except UnreadableInput as e:
         return _unreadable(report, e), []
     try:
-        report.sources, report.issues = export.sources, list(export.issues)
+        report.sources = export.sources
+        capped = Capped()              # what reading the files found (ignored files, sheets…), per rule
+        capped.extend(export.issues)
+        report.issues = capped.kept
+        report.omitted_warnings += capped.omitted[WARNING]
+        report.omitted_errors += capped.omitted[ERROR]
         if not export.tables:
             report.status = "unreadable"
             report.issues.append(Issue(", ".join(Path(p).name for p in paths), None, "", None,

@@ -50,6 +50,33 @@ class Issue:
         return f"{where}: {self.column or '-'}: {reason}{value}"
 
 
+WARNINGS_KEPT_PER_RULE = 50      # the first warnings of a rule are listed, the others counted
+ERRORS_KEPT_PER_RULE = 1000      # errors too, beyond this (the rows are rejected all the same)
+
+
+class Capped:
+    """Issues kept up to their rule's limit, in the order they come; the others only counted. A rule is
+    an issue's `rule`, else its reason (20,000 ignored files make one line and a count, not 20,000)."""
+
+    def __init__(self):
+        self.kept: list[Issue] = []
+        self.seen: dict[tuple[str, str], int] = {}
+        self.omitted = {ERROR: 0, WARNING: 0}
+
+    def add(self, issue: Issue) -> bool:
+        key = (issue.severity, issue.rule or issue.reason)
+        n = self.seen[key] = self.seen.get(key, 0) + 1
+        if n > (WARNINGS_KEPT_PER_RULE if issue.severity == WARNING else ERRORS_KEPT_PER_RULE):
+            self.omitted[issue.severity] += 1
+            return False
+        self.kept.append(issue)
+        return True
+
+    def extend(self, issues) -> None:
+        for issue in issues:
+            self.add(issue)
+
+
 @dataclass
 class TableCounts:
     read: int = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Column kinds: text, date, int, decimal, bool, code, commune, tags, code_tags, ids.
 @dataclass(frozen=True)
@@ -142,11 +143,17 @@ ORDER = ("partners", "psychologists", "agreements", "sessions", "clairvisions", 
 assert set(ORDER) == set(TABLES)
 
 
+@lru_cache(maxsize=4096)
 def header_key(text: str) -> str:
     """A header or file name reduced for matching: lower case, no accents, words joined by '_'."""
-    text = unicodedata.normalize("NFKD", str(text).strip().lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    text = str(text).strip().lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NOT_WORD.sub("_", text).strip("_")
+
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 _TABLE_NAMES = {header_key(n): t.name for t in TABLES.values() for n in (t.name, t.alias)}
@@ -172,6 +179,7 @@ def table_for_name(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=None)
 def header_map(table: Table) -> dict[str, str]:
     """Accepted header key -> canonical column (English name or French alias, any case/accents)."""
     out = {}
