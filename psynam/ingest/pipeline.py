@@ -22,6 +22,7 @@ import os
 import shutil
 import tempfile
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -57,20 +58,51 @@ def current_user() -> str:
 
 @dataclass
 class Staged:
-    """A dry run kept for confirmation: its report and the written copy (None when refused)."""
+    """A dry run kept for confirmation: its report and the written copy (None when refused), and the folder
+    of its uploaded files when the import page made one (deleted with it)."""
     report: ImportReport
     candidate: store.Candidate | None
     kept: list[tuple[Path, str]] = field(default_factory=list)   # (file to keep, sha256)
+    uploads: Path | None = None
+
+    def touch(self) -> None:
+        """Keep it alive while it is on screen (store.sweep deletes dry runs left alone too long)."""
+        store.touch(self.candidate.path if self.candidate else None, self.uploads)
+
+
+def input_bytes(paths) -> int:
+    """What an import's files hold, archives counted expanded: the space its stage may take."""
+    total = 0
+    for p in paths:
+        path = Path(p)
+        with contextlib.suppress(OSError, zipfile.BadZipFile):
+            if path.is_dir():
+                total += sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+            elif path.suffix.lower() == ".zip":
+                with zipfile.ZipFile(path) as z:
+                    total += sum(i.file_size for i in z.infolist())
+            else:
+                total += path.stat().st_size
+    return total
 
 
 def stage(paths, db=None, *, accept_valid: bool = False, today: dt.date | None = None, user: str | None = None,
-          via: str = "ligne de commande", fresh: bool = False, progress: Progress = _silent) -> Staged:
-    """Import into a private copy of the database `db`; nothing is visible until confirm()."""
+          via: str = "ligne de commande", fresh: bool = False, progress: Progress = _silent,
+          uploads: Path | None = None) -> Staged:
+    """Import into a private copy of the database `db`; nothing is visible until confirm(). `uploads`: the
+    folder holding `paths` when the import page saved them (store.new_upload_folder); it then belongs to
+    the dry run, deleted with it — at once when the import is refused or fails."""
     path = Path(database.db_path(db))
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     today = today or dt.date.today()
     progress(0.02, "copie de la base")
-    candidate = store.new_candidate(path, fresh=fresh)
+    try:
+        store.check_space(path, 2 * input_bytes(paths))   # a full disk is said before anything is written
+        candidate = store.new_candidate(path, fresh=fresh)
+    except BaseException:
+        if uploads is not None:
+            shutil.rmtree(uploads, ignore_errors=True)
+        raise
     try:
         con = candidate.connect()
         try:
@@ -91,15 +123,15 @@ def stage(paths, db=None, *, accept_valid: bool = False, today: dt.date | None =
         finally:
             con.close()
     except BaseException:
-        store.discard(candidate)
+        discard(Staged(ImportReport(), candidate, uploads=uploads))
         raise
     if not report.ok:
-        store.discard(candidate)
+        discard(Staged(report, candidate, uploads=uploads))
         report.import_id = None
         return Staged(report, None)
     kept = [(Path(s["file"]), s["sha256"]) for s in report.sources]
     progress(1.0, "simulation terminée")
-    return Staged(report, candidate, kept)
+    return Staged(report, candidate, kept, uploads)
 
 
 def confirm(staged: Staged, locked: bool = False) -> ImportReport:
@@ -109,25 +141,47 @@ def confirm(staged: Staged, locked: bool = False) -> ImportReport:
         raise ValueError("nothing to confirm: the import was refused")
     lock = store.writer_lock(candidate.db) if not locked else _nothing()
     with lock:
-        con = candidate.connect()
-        try:  # the time of the confirmation, not of the dry run
-            con.execute("update imports set imported_at = $at where import_id = $id",
-                        {"at": dt.datetime.now().replace(microsecond=0), "id": staged.report.import_id})
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        for file, sha in staged.kept:
-            store.keep_file(candidate.db, file, sha)
-        store.commit(candidate, f"avant-import-{staged.report.import_id}")
+        if not store.exists(candidate):
+            discard(staged)
+            raise store.Expired(f"{candidate.path} is gone")
+        kept = []          # files kept by this confirmation, removed again if it fails
+        try:
+            con = candidate.connect()
+            try:  # the time of the confirmation, not of the dry run
+                con.execute("update imports set imported_at = $at where import_id = $id",
+                            {"at": dt.datetime.now().replace(microsecond=0), "id": staged.report.import_id})
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            for file, sha in staged.kept:
+                if not store.kept_file(candidate.db, sha, file.name).exists():
+                    kept.append(store.keep_file(candidate.db, file, sha))
+            store.commit(candidate, f"avant-import-{staged.report.import_id}")
+        except BaseException:
+            for path in kept:
+                path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    path.parent.rmdir()
+            discard(staged)
+            raise
     staged.report.dry_run = False
     staged.candidate = None
+    _remove_uploads(staged)
     return staged.report
 
 
 def discard(staged: Staged) -> None:
+    """Throw a dry run away: its copy and its uploaded files."""
     if staged.candidate is not None:
         store.discard(staged.candidate)
         staged.candidate = None
+    _remove_uploads(staged)
+
+
+def _remove_uploads(staged: Staged) -> None:
+    if staged.uploads is not None:
+        shutil.rmtree(staged.uploads, ignore_errors=True)
+        staged.uploads = None
 
 
 class _nothing:
