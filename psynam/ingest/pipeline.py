@@ -117,8 +117,9 @@ def stage(paths, db=None, *, accept_valid: bool = False, today: dt.date | None =
                                 "today": today.isoformat()}
                         _write(con, report, checked, meta, progress, commit=True)
                 if written:
-                    progress(0.96, "préparation des tableaux")
-                    database.refresh_derived(con)
+                    if _changed(report) or database.stored_schema_version(con) != database.schema_version():
+                        progress(0.96, "préparation des tableaux")
+                        database.refresh_derived(con)
                     con.execute("checkpoint")
         finally:
             con.close()
@@ -222,9 +223,15 @@ def import_into(con: duckdb.DuckDBPyConnection, paths, *, accept_valid: bool = F
         if report.status == "imported":
             _write(con, report, checked, {"user": current_user(), "via": "python", "today": today.isoformat()},
                    _silent, commit=not dry_run)
-    if report.status == "imported" and not dry_run:
+    if report.status == "imported" and not dry_run and (
+            _changed(report) or database.stored_schema_version(con) != database.schema_version()):
         database.refresh_derived(con)
     return report
+
+
+def _changed(report: ImportReport) -> bool:
+    """Whether the import inserted or updated any row (an identical re-import rebuilds nothing)."""
+    return any(c.inserted or c.updated for c in report.tables.values())
 
 
 @contextlib.contextmanager
@@ -332,14 +339,18 @@ def _stored_ids(con, table: str, column: str) -> set[str] | None:
 
 def _write(con: duckdb.DuckDBPyConnection, report: ImportReport, checked: list[Checked], meta: dict,
            progress: Progress, commit: bool) -> None:
+    current = database.stored_schema_version(con) == database.schema_version()   # read outside the transaction
     con.begin()
     try:
-        database.init_schema(con)
+        if not current:
+            database.init_schema(con)          # else tables, views and reference data are this release's
         import_id = write.next_import_id(con)
+        holds = set()
         for n, result in enumerate(checked):
             progress(0.7 + 0.25 * n / max(len(checked), 1), f"écriture de {result.table}")
-            write.merge(con, result, report.tables[result.table], import_id)
-        write.record_import(con, import_id, report.sources, {**report.summary(), **meta})
+            holds |= write.merge(con, result, report.tables[result.table], import_id)
+        write.record_import(con, import_id, report.sources,
+                            {**report.summary(), **meta, "holds": sorted(holds)})
     except BaseException:
         con.rollback()
         raise

@@ -11,6 +11,7 @@ point of the history.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,15 +76,20 @@ def undo_into(con: duckdb.DuckDBPyConnection, import_id: int, user: str | None =
 
 
 def _later_imports_holding_its_rows(con, import_id: int) -> set[int]:
+    """Later imports in force that changed a row this one wrote, or re-stated one unchanged (their summary's
+    `holds`; databases written before it was kept have 'unchanged' change records instead)."""
     later = set()
     for table in ORDER:
         ch, keys = _q(changes_table(table)), TABLES[table].key
         on = " and ".join(f"a.{_q(k)} = b.{_q(k)}" for k in keys)
         rows = con.execute(
             f"select distinct b.import_id from {ch} a join {ch} b on {on} "
-            "where a.import_id = $id and b.import_id > $id "
+            "where a.import_id = $id and a.action in ('inserted', 'updated') and b.import_id > $id "
             "and b.import_id not in (select import_id from import_undos)", {"id": import_id}).fetchall()
         later |= {r[0] for r in rows}
+    summaries = con.execute("select import_id, summary from imports where import_id > $id "
+                            "and import_id not in (select import_id from import_undos)", {"id": import_id}).fetchall()
+    later |= {i for i, summary in summaries if import_id in json.loads(summary).get("holds", [])}
     return later
 
 
