@@ -55,9 +55,7 @@ def undo_into(con: duckdb.DuckDBPyConnection, import_id: int, user: str | None =
             raise UndoRefused(f"l'import n° {import_id} a déjà été annulé")
         blocking = _later_imports_holding_its_rows(con, import_id)
         if blocking:
-            listed = ", ".join(f"n° {i}" for i in sorted(blocking, reverse=True))
-            raise UndoRefused(f"des imports postérieurs contiennent aussi des lignes de l'import n° {import_id} "
-                              f"({listed}) : annulez-les d'abord, du plus récent au plus ancien")
+            raise UndoRefused(_blocked(import_id, blocking))
         report = UndoReport(import_id)
         for table in reversed(ORDER):
             report.deleted[table], report.restored[table] = _undo_table(con, table, import_id)
@@ -106,6 +104,47 @@ def _undo_table(con, table: str, import_id: int) -> tuple[int, int]:
         f"update {t} as t set " + ", ".join(f"{_q(c)} = c.{_q(c)}" for c in values)
         + f" from {ch} c where c.import_id = $id and c.action = 'updated' and {on}", params).fetchall()[0][0]
     return deleted, restored
+
+
+@dataclass
+class UndoPreview:
+    """What undoing an import would do, read before asking (the page shows it, then asks)."""
+    import_id: int
+    deleted: dict[str, int] = field(default_factory=dict)     # rows it inserted, to be deleted
+    restored: dict[str, int] = field(default_factory=dict)    # rows it updated, to get their values back
+    refused: str | None = None                                # why it cannot be undone, in French
+
+
+def preview(import_id: int, db=None) -> UndoPreview:
+    """Rows per table that undo(import_id) would delete or restore, or why it is refused — read-only."""
+    path = Path(database.db_path(db))
+    found = UndoPreview(import_id)
+    if not path.exists():
+        found.refused = f"{path} : base de données introuvable"
+        return found
+    con = store.open_reader(path)
+    try:
+        state = con.execute("select u.import_id is not null from imports i left join import_undos u using (import_id) "
+                            "where i.import_id = $id", {"id": import_id}).fetchall()
+        if not state:
+            found.refused = f"l'import n° {import_id} n'existe pas"
+        elif state[0][0]:
+            found.refused = f"l'import n° {import_id} a déjà été annulé"
+        elif blocking := _later_imports_holding_its_rows(con, import_id):
+            found.refused = _blocked(import_id, blocking)
+        for table in ORDER:
+            counts = dict(con.execute(f"select action, count(*) from {_q(changes_table(table))} "
+                                      "where import_id = $id group by all", {"id": import_id}).fetchall())
+            found.deleted[table], found.restored[table] = counts.get("inserted", 0), counts.get("updated", 0)
+    finally:
+        con.close()
+    return found
+
+
+def _blocked(import_id: int, blocking: set[int]) -> str:
+    listed = ", ".join(f"n° {i}" for i in sorted(blocking, reverse=True))
+    return (f"des imports postérieurs contiennent aussi des lignes de l'import n° {import_id} ({listed}) : "
+            "annulez-les d'abord, du plus récent au plus ancien")
 
 
 def undo(import_id: int, db=None, user: str | None = None) -> UndoReport:
