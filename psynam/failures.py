@@ -124,9 +124,10 @@ def explain(error: BaseException, db: Path | str | None = None) -> Failure | Non
         return Failure("read_only", f"Écriture impossible dans {_folder(path, db)} (dossier en lecture seule ou "
                        "sans droit d'écriture) : la base et ses copies s'écrivent dans ce dossier. Donnez-y le "
                        f"droit d'écriture, ou placez la base ailleurs (variable PSYNAM_DB). {UNCHANGED}", ENVIRONMENT)
-    if isinstance(error, duckdb.Error) and ("not a valid duckdb database" in low or "invalid input error: the file"
-                                            in low or "database file with version number" in low
-                                            or "corrupt" in low or "checksum" in low):
+    if isinstance(error, duckdb.SerializationException) or isinstance(error, duckdb.Error) and any(
+            words in low for words in ("not a valid duckdb database", "invalid input error: the file",
+                                       "database file with version number", "could not read enough bytes",
+                                       "corrupt", "checksum")):
         if db is not None and (path is None or path.parent.name.endswith(".work")):
             path = db                      # the copy being written was taken from the live file: name that one
         return Failure("not_a_database", f"Le fichier {path} n'est pas une base DuckDB lisible (abîmé, ou "

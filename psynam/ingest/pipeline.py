@@ -97,7 +97,9 @@ def stage(paths, db=None, *, accept_valid: bool = False, today: dt.date | None =
     today = today or dt.date.today()
     progress(0.02, "copie de la base")
     try:
-        store.check_space(path, 2 * input_bytes(paths))   # a full disk is said before anything is written
+        # A full disk is said before anything is written: the copy of the database, then about three times
+        # the files (their stage, the rows added to the copy and its log, the kept files).
+        store.check_space(path, 3 * input_bytes(paths))
         candidate = store.new_candidate(path, fresh=fresh)
     except BaseException:
         if uploads is not None:
@@ -262,10 +264,18 @@ def _spill(con: duckdb.DuckDBPyConnection):
     folder = root / f"{SPILL_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
     con.execute(f"set memory_limit = '{IMPORT_MEMORY_LIMIT}'")
     con.execute(f"set temp_directory = '{str(folder).replace(chr(39), chr(39) * 2)}'")
+    if cap := _temp_cap():
+        con.execute(f"set max_temp_directory_size = '{cap}MiB'")
     try:
         yield
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _temp_cap() -> int | None:
+    """$PSYNAM_MAX_TEMP_MB: the most an import may write to TMPDIR (DuckDB's default: 90 % of its free space)."""
+    value = os.environ.get("PSYNAM_MAX_TEMP_MB")
+    return max(int(float(value)), 1) if value else None
 
 
 def _prepare(con, paths, accept_valid, dry_run, today, progress, stages: list[Stage],
