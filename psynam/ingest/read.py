@@ -7,13 +7,18 @@ with the physical line it came from (`__line`: CSV line, or sheet row). Headers 
 contract's English or French names; what cannot be matched is reported, not guessed. A file that must
 be converted (not UTF-8, or inside a .zip) is written to a temporary file in the `scratch` folder,
 deleted by Export.close(). Beyond that:
-- a file over MAX_FILE_MB, or a .zip whose members expand beyond MAX_EXPANDED_MB (or more than
-  MAX_RATIO times their compressed size), is refused before it is read;
+- a file over MAX_FILE_MB, a .zip or workbook whose members expand beyond MAX_EXPANDED_MB (or more than
+  MAX_RATIO times their compressed size), a .zip of more than max_zip_members() files, an import reading
+  more than max_import_bytes() in all, a table of more than MAX_COLUMNS columns, is refused before its
+  rows are read;
+- a CSV file up to 1 MB (a zip member, a file of a folder) is read in memory by the csv module
+  (RawTable.small_rows()), so that thousands of small files cost milliseconds each;
 - a last row that is a total (a cell starting with "Total", "Totaux", "Somme" and no id) is left out,
   with a warning; blank rows are skipped (lines keep their numbers);
 - a file or sheet with a header and no data row is refused ("aucune ligne de données");
 - hidden sheets are not imported (what the coordinator cannot see is not taken), with a warning.
-Limits can be set with $PSYNAM_MAX_FILE_MB and $PSYNAM_MAX_EXPANDED_MB.
+Limits can be set with $PSYNAM_MAX_FILE_MB, $PSYNAM_MAX_EXPANDED_MB, $PSYNAM_MAX_ZIP_MEMBERS and
+$PSYNAM_MAX_IMPORT_MB (docs/importing.md, Limits).
 """
 
 from __future__ import annotations
@@ -50,8 +55,10 @@ def max_expanded_bytes() -> int:
 
 
 def max_import_bytes() -> int:
-    """The most one import reads, all its files together, archives and workbooks counted expanded."""
-    return int(float(os.environ.get("PSYNAM_MAX_IMPORT_MB", "2048")) * 1024 * 1024)
+    """The most one import reads, all its files together, archives and workbooks counted expanded
+    ($PSYNAM_MAX_IMPORT_MB; by default twice the limit of one archive, 2 GB)."""
+    default = 2 * max_expanded_bytes() / 1024 / 1024
+    return int(float(os.environ.get("PSYNAM_MAX_IMPORT_MB", default)) * 1024 * 1024)
 
 
 def max_zip_members() -> int:
