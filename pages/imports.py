@@ -31,6 +31,9 @@ if signature and not runs.current and st.session_state.get(HANDLED) != signature
     if started.error:
         st.session_state[HANDLED] = signature
         st.error(started.error)
+if signature and not runs.current and st.button(TEXT["retry"], key="import_retry"):
+    st.session_state.pop(HANDLED, None)          # the same files again (after a failure, or to check them anew)
+    st.rerun()
 
 if dry := runs.current:
     dry.staged.touch()            # on screen: kept beyond the expiry of abandoned dry runs

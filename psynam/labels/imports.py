@@ -12,6 +12,7 @@ TEXT: dict[str, str] = {
     "accept_valid": "Importer les lignes valides même si d'autres sont rejetées",
     "accept_valid_help": "Par défaut, une seule ligne rejetée empêche tout l'import.",
     "simulate": "Simuler l'import",
+    "retry": "Relancer la simulation de ces fichiers",
     "running": "Simulation en cours…",
     "simulated": "Simulation terminée",
     "dry_run_title": "Ce que l'import ferait",

@@ -201,6 +201,9 @@ def test_a_full_disk_gives_a_french_message_and_leaves_nothing(page, db, monkeyp
     assert "La base n'a pas été modifiée." in page.error[0].value
     assert _sessions(db) == before
     assert not any(store.uploads_dir(db).iterdir()) and not any(b.key == "import_confirm" for b in page.button)
+    monkeypatch.undo()                                                # room again: the same files, once more
+    page.button(key="import_retry").click().run()
+    assert _counts(page)["sessions"]["inserted"] == 2 and not page.button(key="import_confirm").disabled
 
 
 def test_a_dry_run_that_expired_asks_to_run_it_again(page, db):
