@@ -83,6 +83,8 @@ def explain(error: BaseException, db: Path | str | None = None) -> Failure | Non
     db = Path(db) if db is not None else None
     text = str(error)
     path = _path_in(error)
+    if type(error).__name__ == "AccessDenied":   # psynam.access (roles): its str() is the French message
+        return Failure("denied", f"{error} {UNCHANGED}", REFUSED)
     if isinstance(error, store.DiskFull):
         return Failure("disk_full", f"Espace disque insuffisant dans {error.folder} : il faut environ "
                        f"{_megabytes(error.needed)} libres, il en reste {_megabytes(error.free)}. Libérez de la "

@@ -112,3 +112,12 @@ def test_temporary_space_exhausted_is_told_apart_from_the_disk():
     failure = failures.explain(error)
     assert failure.kind == "temp_full" and failure.exit_code == failures.ENVIRONMENT
     assert failure.message.startswith("Espace temporaire épuisé") and "TMPDIR" in failure.message
+
+
+def test_a_refused_role_keeps_its_own_french_message():
+    class AccessDenied(PermissionError):      # as psynam.access raises it for a write a role may not do
+        pass
+
+    failure = failures.explain(AccessDenied("Votre rôle ne permet pas d'importer."))
+    assert failure.kind == "denied" and failure.exit_code == failures.REFUSED
+    assert failure.message == "Votre rôle ne permet pas d'importer. La base n'a pas été modifiée."
