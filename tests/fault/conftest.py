@@ -77,6 +77,7 @@ class Disk:
     limit: int | None = None                 # rlimit: the file size limit given to children
     locked: bool = False                     # rlimit: the folder is read-only (chmod) for a child run as nobody
     env: dict = field(default_factory=dict)
+    children: list = field(default_factory=list)   # killed when the disk goes, so none writes after it
 
     def fill(self, free: int) -> None:
         """Leave `free` bytes free (tmpfs); or let no file grow more than 64 KB beyond the largest one here
@@ -128,9 +129,11 @@ class Disk:
         return apply
 
     def popen(self, argv: list[str], env: dict | None = None, **kwargs) -> subprocess.Popen:
-        return subprocess.Popen(argv, cwd=ROOT, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **self.env,
+        proc = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **self.env,
                                                      **(env or {})},
                                 preexec_fn=self._limits(), text=True, **kwargs)
+        self.children.append(proc)
+        return proc
 
     def run(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         """`python -m psynam ARGS` in a child process under the disk's limits."""
@@ -154,14 +157,19 @@ def _nobody_can_run() -> bool:
 @contextlib.contextmanager
 def small_disk(size_mb: int):
     point = Path(tempfile.mkdtemp(prefix=MOUNT_PREFIX))
-    mounted = False
+    mounted, disk = False, None
     try:
         if MECHANISM == "tmpfs":
             subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_mb}m,mode=0755", "tmpfs", str(point)],
                            check=True)
             mounted = True
-        yield Disk(point, mounted)
+        disk = Disk(point, mounted)
+        yield disk
     finally:
+        for proc in disk.children if disk else ():
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
         if mounted:
             if subprocess.run(["umount", str(point)]).returncode:
                 subprocess.run(["umount", "-l", str(point)])

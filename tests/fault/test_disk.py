@@ -92,13 +92,13 @@ except Exception as error:
 
 def test_a_disk_that_fills_while_the_imported_file_is_kept(disk, base, sessions, private_tmp):
     """Before: a partial `.tmp` stayed in psynam.duckdb.files/ and the disk stayed full."""
+    if not disk.mounted:
+        pytest.skip("the file size limit is fixed when the child starts: covered by tests/ingest/test_leftovers")
     db = _live(disk, base)
     before = figures(db)
     proc = disk.popen([sys.executable, "-c", CONFIRM, str(db), str(sessions)], stdin=-1, stdout=-1, stderr=-1)
     assert proc.stdout.readline().strip() == "staged", proc.stderr.read()
     disk.fill(1 * MB)                              # less than the 4.7 MB file to keep
-    if not disk.mounted:
-        pytest.skip("the file size limit is fixed when the child starts: covered by tests/ingest/test_leftovers")
     out, err = proc.communicate("go\n", timeout=600)
     assert out.startswith("Disque plein dans"), out + err
     assert figures(db) == before and leftovers(db, private_tmp) == []
