@@ -1,14 +1,37 @@
-"""The command line: `python -m psynam <command> ...` (sample, import, metrics, build)."""
+"""The command line: `python -m psynam <command> ...` (sample, import, metrics, build).
+
+A failure a user can meet — a full disk, a read-only folder, a file that is not a database, a missing
+file — prints one French message on stderr and exits non-zero (psynam.failures: 1 refused, 2 input, 3
+machine, 4 unexpected), never a traceback; PSYNAM_DEBUG=1 adds the traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 
 from psynam import db
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its failures become a message and an exit code."""
+    from psynam import failures
+
+    parser, args = _parse(argv)
+    try:
+        return _run(parser, args)
+    except (Exception, KeyboardInterrupt) as error:  # noqa: BLE001 - every failure gets a French message
+        where = getattr(args, "db", None) or db.db_path()
+        failure = failures.explain(error, where) or failures.unexpected(error)
+        print(failure.message, file=sys.stderr)
+        if os.environ.get("PSYNAM_DEBUG"):
+            traceback.print_exc()
+        return failure.exit_code
+
+
+def _parse(argv: list[str] | None):
     parser = argparse.ArgumentParser(prog="python -m psynam", description="PSYNAM dashboard tools")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -86,7 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--secrets", default=None, help="secrets file (default: .streamlit/secrets.toml)")
     p.add_argument("--workdir", default=None, help="nginx configuration, logs (default /tmp/psynam-serve)")
 
-    args = parser.parse_args(argv)
+    return parser, parser.parse_args(argv)
+
+
+def _run(parser: argparse.ArgumentParser, args) -> int:
     if args.command == "sample":
         from psynam.sample import cli as sample_cli
         return sample_cli(args)
@@ -108,8 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         from pathlib import Path
 
         from psynam import store
-        store.restore(db.db_path(args.db), Path(args.backup))
-        print(f"restored {args.backup} as {db.db_path(args.db)}")
+        from psynam.build import upgrade_into
+        store.restore(db.db_path(args.db), Path(args.backup), prepare=upgrade_into)
+        print(f"{args.backup} restaurée comme base en service ({db.db_path(args.db)}) ; la base remplacée est "
+              f"gardée dans {store.backup_dir(db.db_path(args.db))}.")
         return 0
     if args.command == "metrics":
         from psynam.metrics import cli as metrics_cli

@@ -58,6 +58,18 @@ def upgrade(path: Path) -> None:
         db.refresh_derived(con)
 
 
+def upgrade_into(con) -> None:
+    """Bring an open database written by another release up to this one (reference data, staging views
+    and stored rows); nothing when it is already current. Used on a restored copy before it goes live."""
+    from psynam.ingest.pipeline import IMPORT_MEMORY_LIMIT
+
+    if db.stored_schema_version(con) == db.schema_version():
+        return
+    con.execute(f"set memory_limit = '{IMPORT_MEMORY_LIMIT}'")
+    db.init_schema(con)
+    db.refresh_derived(con)
+
+
 def ensure_database(path: str | os.PathLike | None = None, force: bool = False) -> Path:
     """The database ready to read: built from the sample when missing (or `force`), upgraded when an
     earlier release built it."""

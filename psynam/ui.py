@@ -65,11 +65,20 @@ def _checked(path: str, version: int) -> bool:
 
 def prepare_database() -> None:
     """Build the database from the committed sample export on the very first start; upgrade one that an
-    earlier release built."""
+    earlier release built. A database that cannot be read or written (not DuckDB, a read-only folder, a
+    full disk) stops the page with a French message (psynam.failures) instead of a traceback."""
     path = db.db_path()
-    if not path.exists() or _checked(*data_version()):
-        with st.spinner(labels.MESSAGES["building"]):
-            ensure_database()
+    try:
+        if not path.exists() or _checked(*data_version()):
+            with st.spinner(labels.MESSAGES["building"]):
+                ensure_database()
+    except Exception as error:  # noqa: BLE001 - a failure the user can meet gets a message, not a traceback
+        from psynam import failures
+        failure = failures.explain(error, path)
+        if failure is None:
+            raise
+        st.error(failure.message)
+        st.stop()
 
 
 # ---- the shared filter bar -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from functools import lru_cache
 import polars as pl
 
 from psynam import reference
-from psynam.ingest.values import Parsed, key_expr, value_key
+from psynam.ingest.values import FOREIGN_DIGIT, Parsed, key_expr, value_key
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,16 @@ def _unknown_message(value: str) -> str:
 def parse_commune(col: str) -> Parsed:
     idx = index()
     raw = pl.col(col)
-    is_code = raw.str.contains(r"^\d{5}$")
+    is_code = raw.str.contains(r"^[0-9]{5}$")
+    foreign = raw.str.contains(FOREIGN_DIGIT)
     key = key_expr(raw)
     by_name = key.replace_strict(idx.by_name, default=None, return_dtype=pl.String)
-    value = pl.when(is_code).then(pl.when(raw.is_in(list(idx.codes))).then(raw)).otherwise(by_name)
-    is_ambiguous = ~is_code & key.is_in(list(idx.ambiguous))
+    value = pl.when(foreign).then(None).when(is_code).then(
+        pl.when(raw.is_in(list(idx.codes))).then(raw)).otherwise(by_name)
+    is_ambiguous = ~foreign & ~is_code & key.is_in(list(idx.ambiguous))
     return Parsed(value, [
+        (raw.is_not_null() & foreign, "chiffres autres que 0 à 9 : écrivez le code NIS avec les chiffres 0 à 9"),
         (raw.is_not_null() & is_code & value.is_null(), "code NIS inconnu"),
         (raw.is_not_null() & is_ambiguous, _ambiguous_message),
-        (raw.is_not_null() & ~is_code & ~is_ambiguous & value.is_null(), _unknown_message),
+        (raw.is_not_null() & ~foreign & ~is_code & ~is_ambiguous & value.is_null(), _unknown_message),
     ])

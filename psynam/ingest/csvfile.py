@@ -21,6 +21,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,10 +34,14 @@ from psynam.ingest.report import WARNING, Issue, UnreadableInput
 from psynam.ingest.tables import LINE
 
 SEPARATORS = (";", ",", "\t")
+# The csv module refuses fields over 128 KB ("field larger than field limit"): a long quoted field is read
+# whole (a piece is bounded anyway) and then rejected by its column's length limit, with a clear message.
+csv.field_size_limit(1 << 30)
 HEAD_BYTES = 65536
 BLOCK_BYTES = 1 << 24         # what is read at once to check or convert the encoding
 CHUNK_BYTES = 8 << 20         # a piece of a CSV read, typed, checked and staged at once (~80,000 rows)
 MAX_PIECE_CHUNKS = 4          # a quoted field open longer than this is an unterminated quote
+_TEXT_BYTES = bytes(b for b in range(256) if b >= 0x20 or b in (0x09, 0x0A, 0x0D))   # all but control bytes
 _MAGIC = {
     b"PK\x03\x04": "c'est un classeur Excel (.xlsx) ou une archive .zip renommé : donnez-lui son extension",
     b"\xd0\xcf\x11\xe0": "c'est un ancien classeur Excel (.xls) : enregistrez-le en .xlsx ou en CSV",
@@ -72,52 +77,161 @@ def _refuse_binary(display: str, head: bytes) -> None:
     for magic, reason in _MAGIC.items():
         if head.startswith(magic):
             raise UnreadableInput(f"{display}: {reason}")
-    if b"\x00" in head:
+    # Many control bytes make a binary file; a stray NUL or escape is one bad value, rejected with its line
+    # (validate).
+    if len(head.translate(None, _TEXT_BYTES)) > max(2, len(head) // 200):
         raise UnreadableInput(f"{display}: contenu binaire, pas un fichier texte CSV")
 
 
-def _refuse_control_characters(display: str, text: str) -> None:
-    controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n")
-    if controls > max(2, len(text) // 200):
-        raise UnreadableInput(f"{display}: contenu binaire, pas un fichier texte CSV")
+# A UTF-8 multi-byte sequence: in a line that is not valid UTF-8, it means two encodings in one line.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+LINES_NAMED = 20
 
 
-def _utf8_source(display: str, source: Path, scratch: Path) -> Path:
-    """The input as a UTF-8 file: a file that already is one is read in place; anything else (UTF-16,
-    else Windows-1252) is decoded block by block into a temporary file in `scratch` (never whole in
-    memory). The caller deletes the temporary file (it is not `source`)."""
+class _Transcoder:
+    """Decides the encoding of a file that is not valid UTF-8, with evidence, line by line: a line valid
+    in UTF-8 is UTF-8, any other is Windows-1252. A file whose lines are all of one kind is that encoding
+    (no message); a file holding both (one Latin-1 line pasted into a UTF-8 export) is read line by line,
+    each in its own encoding, with a warning naming the lines of the rarer kind — never garbled. A line
+    valid in neither (a byte Windows-1252 does not define, or both encodings within one line) refuses
+    the file, naming that line."""
+
+    def __init__(self, display: str):
+        self.display = display
+        self.lines = {"utf-8": [0, []], "cp1252": [0, []]}    # encoding -> [lines with accents, first lines]
+
+    def _seen(self, encoding: str, line: int) -> None:
+        found = self.lines[encoding]
+        found[0] += 1
+        if len(found[1]) < LINES_NAMED:
+            found[1].append(line)
+
+    def _refuse(self, line: int, reason: str):
+        raise UnreadableInput(f"{self.display}: ligne {line} : {reason} : fichier refusé ; enregistrez-le en "
+                              "UTF-8 (ou en Windows-1252) d'un seul tenant et réessayez")
+
+    def _cp1252(self, raw: bytes, line: int) -> bytes:
+        try:
+            return raw.decode("cp1252").encode("utf-8")
+        except UnicodeDecodeError as e:
+            self._refuse(line + raw.count(b"\n", 0, e.start),
+                         f"octet 0x{raw[e.start]:02X} illisible en UTF-8 comme en Windows-1252")
+
+    def convert(self, part: bytes, first_line: int) -> bytes:
+        """`part` (whole lines, starting at physical line `first_line`) as UTF-8."""
+        try:
+            part.decode("utf-8")
+            utf8 = True
+        except UnicodeDecodeError:
+            utf8 = False
+        if utf8 or not _UTF8_SEQUENCE.search(part):     # the whole part is of one kind
+            encoding = "utf-8" if utf8 else "cp1252"
+            if not part.isascii():
+                for i, raw in enumerate(part.split(b"\n")):
+                    if not raw.isascii():
+                        self._seen(encoding, first_line + i)
+            return part if utf8 else self._cp1252(part, first_line)
+        out = []
+        for i, raw in enumerate(part.split(b"\n")):
+            line = first_line + i
+            if raw.isascii():
+                out.append(raw)
+                continue
+            try:
+                raw.decode("utf-8")
+                self._seen("utf-8", line)
+                out.append(raw)
+            except UnicodeDecodeError:
+                if _UTF8_SEQUENCE.search(raw):
+                    self._refuse(line, "UTF-8 et Windows-1252 mêlés dans une même ligne")
+                self._seen("cp1252", line)
+                out.append(self._cp1252(raw, line))
+        return b"\n".join(out)
+
+    def issues(self) -> list[Issue]:
+        (n8, lines8), (n1252, lines1252) = self.lines["utf-8"], self.lines["cp1252"]
+        if not (n8 and n1252):
+            return []
+        if n1252 <= n8:
+            count, lines, these, file_kind = n1252, lines1252, "Windows-1252 (Latin-1)", "UTF-8"
+        else:
+            count, lines, these, file_kind = n8, lines8, "UTF-8", "Windows-1252"
+        listed = ", ".join(str(n) for n in lines) + (f", … ({count} en tout)" if count > len(lines) else "")
+        return [Issue(self.display, lines[0], "", None,
+                      f"encodages mêlés : {count} ligne(s) en {these} dans un fichier {file_kind} (lignes {listed}) ; "
+                      f"chacune est lue dans son encodage, vérifiez leurs accents", WARNING, rule="encodages mêlés")]
+
+
+def _utf8_source(display: str, source: Path, scratch: Path) -> tuple[Path, list[Issue]]:
+    """The input as a UTF-8 file, and what converting it found: a file that already is one is read in
+    place; UTF-16 is decoded, anything else is read line by line (_Transcoder), and a file with classic Mac
+    line endings (CR only) gets line feeds — each into a temporary file in `scratch`, block by block (never
+    whole in memory). The caller deletes the temporary file (it is not `source`)."""
     with open(source, "rb") as f:
         head = f.read(HEAD_BYTES)
     codec = _utf16(head)
     if codec is None:
         _refuse_binary(display, head)
+    cr_only = codec is None and b"\r" in head and b"\n" not in head
+    if codec is None and not cr_only:
         with open(source, "rb") as f:
             if _is_utf8(iter(lambda: f.read(BLOCK_BYTES), b"")):
-                _refuse_control_characters(display, head.decode("utf-8", errors="ignore"))
-                return source
-        codec = "cp1252"
+                return source, []
     target = scratch_file(scratch, ".utf8.csv")
-    decoder = codecs.getincrementaldecoder(codec)("strict")
     try:
-        with open(source, "rb") as f, open(target, "w", encoding="utf-8", newline="") as out:
-            first = True
+        with open(source, "rb") as f, open(target, "wb") as out:
+            if codec is not None:
+                _decode_utf16(display, codec, f, out)
+                return target, []
+            transcoder = _Transcoder(display)
+            line, carry = 1, b""
             for block in iter(lambda: f.read(BLOCK_BYTES), b""):
-                text = decoder.decode(block)
-                if first and text:
-                    if codec == "cp1252":
-                        _refuse_control_characters(display, text[:HEAD_BYTES])
-                    text, first = text.removeprefix("\ufeff"), False
-                out.write(text)
-            out.write(decoder.decode(b"", final=True))
-    except UnicodeDecodeError as e:
-        target.unlink(missing_ok=True)
-        if codec == "cp1252":
-            raise UnreadableInput(f"{display}: encodage non reconnu (ni UTF-8, ni UTF-16, ni Windows-1252)") from e
-        raise UnreadableInput(f"{display}: texte UTF-16 illisible (fichier tronqué ?)") from e
+                data = carry + (block.replace(b"\r", b"\n") if cr_only else block)
+                cut = data.rfind(b"\n") + 1 or (len(data) if len(data) >= 4 * BLOCK_BYTES else 0)
+                part, carry = data[:cut], data[cut:]
+                if part:
+                    out.write(transcoder.convert(part, line))
+                    line += part.count(b"\n")
+            if carry:
+                out.write(transcoder.convert(carry, line))
+        return target, transcoder.issues()
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    return target
+
+
+def _utf8_bytes(display: str, data: bytes) -> tuple[bytes, list[Issue]]:
+    """A small file's bytes as UTF-8, decided as _utf8_source decides a large one's."""
+    head = data[:HEAD_BYTES]
+    codec = _utf16(head)
+    if codec is not None:
+        try:
+            return data.decode(codec).removeprefix("\ufeff").encode("utf-8"), []
+        except UnicodeDecodeError as e:
+            raise UnreadableInput(f"{display}: texte UTF-16 illisible (fichier tronqué ?)") from e
+    _refuse_binary(display, head)
+    if b"\r" in head and b"\n" not in head:
+        data = data.replace(b"\r", b"\n")
+    try:
+        data.decode("utf-8")
+        return data, []
+    except UnicodeDecodeError:
+        transcoder = _Transcoder(display)
+        return transcoder.convert(data, 1), transcoder.issues()
+
+
+def _decode_utf16(display: str, codec: str, f, out) -> None:
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    first = True
+    try:
+        for block in iter(lambda: f.read(BLOCK_BYTES), b""):
+            text = decoder.decode(block)
+            if first and text:
+                text, first = text.removeprefix("\ufeff"), False
+            out.write(text.encode("utf-8"))
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise UnreadableInput(f"{display}: texte UTF-16 illisible (fichier tronqué ?)") from e
 
 
 def scratch_file(folder: Path, suffix: str) -> Path:
@@ -154,17 +268,33 @@ def _header(lines: list[str], table: str | None) -> tuple[int, str, list[str]]:
 class CsvFile:
     """One CSV file opened for reading: its header found, its rows still on disk (`pieces()` reads them)."""
     display: str
-    path: Path                      # UTF-8 (the input itself, or its decoded copy)
+    path: Path | None               # UTF-8 (the input itself, or its decoded copy); None: held in `data`
     header: list[str]               # as written
     sep: str
     header_line: int                # physical line of the header (1 + lines skipped above it)
     header_bytes: bytes             # the header line, given to Polars with each piece
     data_start: int                 # byte offset of the first line under the header
     issues: list[Issue] = field(default_factory=list)   # lines skipped above the header (a warning)
+    data: bytes | None = None       # a small file, whole, as UTF-8 (then `path` is None)
 
     @property
     def names(self) -> list[str]:
         return [f"c{i}" for i in range(len(self.header))]
+
+    def records(self) -> tuple[list[list[str | None]], list[int], list[Issue]]:
+        """A small file's rows as lists of text (one cell per header cell), their physical lines, and the
+        rows rejected while reading them — by the csv module, without Polars: a zip of thousands of
+        one-row files is read in milliseconds per file, not tens of them."""
+        piece = self.data[self.data_start:]
+        rows, lines, bad, last_fields = _read_rows(self.display, piece, self.sep, len(self.header),
+                                                   self.header_line + 1)
+        end = _unterminated_end(piece, self.sep, last_fields)
+        if end is not None and rows:
+            issue, complete = _last_line_issue(self.display, lines[-1], end, len(self.header))
+            bad.append(issue)
+            if not complete:
+                rows, lines = rows[:-1], lines[:-1]
+        return rows, lines, bad
 
     def pieces(self) -> Iterator[tuple[pl.DataFrame, list[Issue]]]:
         """The rows under the header, CHUNK_BYTES at a time: for each piece, a frame of text columns
@@ -172,7 +302,8 @@ class CsvFile:
         whether the file ends without a line break (a truncated last line is rejected)."""
         line = self.header_line + 1
         previous = None
-        for piece in _pieces(self.path, self.data_start):
+        source = _pieces(self.path, self.data_start) if self.data is None else iter([self.data[self.data_start:]])
+        for piece in source:
             if previous is not None:
                 yield self._parse(*previous)
             previous = (piece, line)
@@ -199,25 +330,48 @@ class CsvFile:
             last_fields = None
         end = _unterminated_end(piece, self.sep, last_fields) if last else None
         if end is not None and frame.height:
-            line = frame[LINE][-1]
-            if end < len(names):
+            issue, complete = _last_line_issue(self.display, frame[LINE][-1], end, len(names))
+            bad.append(issue)
+            if not complete:
                 frame = frame.head(frame.height - 1)
-                bad.append(Issue(self.display, line, "", None, f"dernière ligne incomplète ({end} champs au lieu "
-                                 f"de {len(names)}) : fichier tronqué ? Ligne rejetée"))
-            else:
-                bad.append(Issue(self.display, line, "", None, "le fichier ne se termine pas par un saut de "
-                                 "ligne : vérifiez que cette dernière ligne est complète", WARNING))
         return frame, bad
 
 
-def open_csv(display: str, source: Path, table: str | None, scratch: Path) -> CsvFile:
+def _last_line_issue(display: str, line: int, fields: int, width: int) -> tuple[Issue, bool]:
+    """What to say of a last line without a line break (fewer fields: cut short, rejected), and
+    whether it is complete."""
+    if fields < width:
+        return Issue(display, line, "", None, f"dernière ligne incomplète ({fields} champs au lieu de {width}) : "
+                     "fichier tronqué ? Ligne rejetée"), False
+    return Issue(display, line, "", None, "le fichier ne se termine pas par un saut de ligne : vérifiez que "
+                 "cette dernière ligne est complète", WARNING), True
+
+
+SMALL_FILE_BYTES = 1 << 20    # a file up to this size (and up to CHUNK_BYTES) is read whole, in memory
+
+
+def small_enough(size: int) -> bool:
+    """Whether a file of `size` bytes is read whole in memory (one piece) rather than in pieces."""
+    return size <= min(SMALL_FILE_BYTES, CHUNK_BYTES)
+
+
+def open_csv(display: str, source: Path | bytes, table: str | None, scratch: Path) -> CsvFile:
     """Find the encoding, the header line and the separator of a CSV file (reading only its first
-    HEAD_BYTES once it is UTF-8). A file that is not UTF-8 is decoded into `scratch` first: the
-    returned CsvFile's path is then a temporary file, which the caller deletes."""
-    path = _utf8_source(display, source, scratch)
+    HEAD_BYTES once it is UTF-8). A small file (or bytes, a zip member) is read and decoded in memory;
+    a larger one that is not UTF-8 is decoded into `scratch` first: the returned CsvFile's path is then a
+    temporary file, which the caller deletes."""
+    small = isinstance(source, bytes) or small_enough(source.stat().st_size)
+    if small:
+        data, converted = _utf8_bytes(display, source if isinstance(source, bytes) else source.read_bytes())
+        path = None
+    else:
+        data, (path, converted) = None, _utf8_source(display, source, scratch)
     try:
-        with open(path, "rb") as f:
-            head = f.read(HEAD_BYTES)
+        if data is None:
+            with open(path, "rb") as f:
+                head = f.read(HEAD_BYTES)
+        else:
+            head = data[:HEAD_BYTES]
         bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
         head = head[bom:]
         raw_lines = head.split(b"\n")
@@ -228,18 +382,17 @@ def open_csv(display: str, source: Path, table: str | None, scratch: Path) -> Cs
             raise UnreadableInput(f"{display}: fichier vide ou sans ligne d'en-tête")
         skip, sep, header = _header(lines, table)
     except BaseException:
-        if path != source:
+        if path is not None and path != source:
             path.unlink(missing_ok=True)
         raise
-    issues = []
+    issues = list(converted)
     if skip:
         issues.append(Issue(display, 1, "", None,
                             f"ligne(s) 1 à {skip} ignorée(s) : titre ou notes au-dessus de l'en-tête "
                             f"(ligne {skip + 1})", WARNING))
     start = bom + sum(len(line) + 1 for line in raw_lines[:skip])
     header_bytes = raw_lines[skip] + b"\n" if skip < len(raw_lines) else b""
-    return CsvFile(display, path, header, sep, skip + 1, header_bytes,
-                   start + len(header_bytes), issues)
+    return CsvFile(display, path, header, sep, skip + 1, header_bytes, start + len(header_bytes), issues, data)
 
 
 def _pieces(path: Path, start: int) -> Iterator[bytes]:
@@ -300,23 +453,35 @@ def _unterminated_end(piece: bytes, sep: str, last_fields: int | None) -> int | 
 
 def _read_by_row(display: str, piece: bytes, sep: str, names: list[str], first_line: int):
     """The slow path, for quoted line breaks, rows with too many fields and open quotes: exact lines."""
+    rows, lines, bad, fields = _read_rows(display, piece, sep, len(names), first_line)
+    frame = pl.DataFrame(rows, schema={n: pl.String for n in names}, orient="row")
+    return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64)), bad, fields
+
+
+def _read_rows(display: str, piece: bytes, sep: str, width: int, first_line: int):
+    """Rows of `width` cells read by the csv module, with their physical lines, the rows rejected (too
+    many fields) and the number of fields of the last row."""
     reader = csv.reader(io.StringIO(piece.decode("utf-8"), newline=""), delimiter=sep, strict=True)
     rows, lines, bad = [], [], []
     previous, fields, offset = 0, None, first_line - 1
     try:
         for record in reader:
             start, previous = previous + 1, reader.line_num
-            if len(record) > len(names):
-                if any(v.strip() for v in record[len(names):]):
+            if len(record) > width:
+                if any(v.strip() for v in record[width:]):
                     bad.append(Issue(display, start + offset, "", None,
-                                     f"{len(record)} champs au lieu de {len(names)} (séparateur ou guillemets ?)"))
+                                     f"{len(record)} champs au lieu de {width} (séparateur ou guillemets ?)",
+                                     rule="champs en trop"))
                     continue
-                record = record[:len(names)]
+                record = record[:width]
             fields = len(record)
-            rows.append(record + [None] * (len(names) - len(record)))
+            rows.append(record + [None] * (width - len(record)))
             lines.append(start + offset)
     except csv.Error as e:
-        raise UnreadableInput(f"{display}: guillemet non fermé à partir de la ligne {previous + offset + 1} "
-                              f"({e}) : fichier refusé") from e
-    frame = pl.DataFrame(rows, schema={n: pl.String for n in names}, orient="row")
-    return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64)), bad, fields
+        line = previous + offset + 1
+        if "end of data" in str(e):
+            reason = f"guillemet non fermé à partir de la ligne {line}"
+        else:
+            reason = f"guillemets mal formés à la ligne {line} (un guillemet dans un champ s'écrit \"\")"
+        raise UnreadableInput(f"{display}: {reason} : fichier refusé") from e
+    return rows, lines, bad, fields

@@ -22,6 +22,7 @@ import os
 import shutil
 import tempfile
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -33,7 +34,7 @@ from psynam import store
 from psynam.audit import write_action
 from psynam.ingest import write
 from psynam.ingest.read import read_export
-from psynam.ingest.report import ERROR, ImportReport, Issue, UnreadableInput
+from psynam.ingest.report import ERROR, WARNING, Capped, ImportReport, Issue, UnreadableInput
 from psynam.ingest.tables import ORDER
 from psynam.ingest.validate import Checked, Context, Stage, check_table
 
@@ -58,21 +59,54 @@ def current_user() -> str:
 
 @dataclass
 class Staged:
-    """A dry run kept for confirmation: its report and the written copy (None when refused)."""
+    """A dry run kept for confirmation: its report and the written copy (None when refused), and the folder
+    of its uploaded files when the import page made one (deleted with it)."""
     report: ImportReport
     candidate: store.Candidate | None
     kept: list[tuple[Path, str]] = field(default_factory=list)   # (file to keep, sha256)
+    uploads: Path | None = None
+
+    def touch(self) -> None:
+        """Keep it alive while it is on screen (store.sweep deletes dry runs left alone too long)."""
+        store.touch(self.candidate.path if self.candidate else None, self.uploads)
+
+
+def input_bytes(paths) -> int:
+    """What an import's files hold, archives counted expanded: the space its stage may take."""
+    total = 0
+    for p in paths:
+        path = Path(p)
+        with contextlib.suppress(OSError, zipfile.BadZipFile):
+            if path.is_dir():
+                total += sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+            elif path.suffix.lower() == ".zip":
+                with zipfile.ZipFile(path) as z:
+                    total += sum(i.file_size for i in z.infolist())
+            else:
+                total += path.stat().st_size
+    return total
 
 
 @write_action("import", log=False)
 def stage(paths, db=None, *, accept_valid: bool = False, today: dt.date | None = None, user: str | None = None,
-          via: str = "ligne de commande", fresh: bool = False, progress: Progress = _silent) -> Staged:
-    """Import into a private copy of the database `db`; nothing is visible until confirm()."""
+          via: str = "ligne de commande", fresh: bool = False, progress: Progress = _silent,
+          uploads: Path | None = None) -> Staged:
+    """Import into a private copy of the database `db`; nothing is visible until confirm(). `uploads`: the
+    folder holding `paths` when the import page saved them (store.new_upload_folder); it then belongs to
+    the dry run, deleted with it — at once when the import is refused or fails."""
     path = Path(database.db_path(db))
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     today = today or dt.date.today()
     progress(0.02, "copie de la base")
-    candidate = store.new_candidate(path, fresh=fresh)
+    try:
+        # A full disk is said before anything is written: the copy of the database, then about three times
+        # the files (their stage, the rows added to the copy and its log, the kept files).
+        store.check_space(path, 3 * input_bytes(paths))
+        candidate = store.new_candidate(path, fresh=fresh)
+    except BaseException:
+        if uploads is not None:
+            shutil.rmtree(uploads, ignore_errors=True)
+        raise
     try:
         con = candidate.connect()
         try:
@@ -87,21 +121,22 @@ def stage(paths, db=None, *, accept_valid: bool = False, today: dt.date | None =
                                 "today": today.isoformat()}
                         _write(con, report, checked, meta, progress, commit=True)
                 if written:
-                    progress(0.96, "préparation des tableaux")
-                    database.refresh_derived(con)
+                    if _changed(report) or database.stored_schema_version(con) != database.schema_version():
+                        progress(0.96, "préparation des tableaux")
+                        database.refresh_derived(con)
                     con.execute("checkpoint")
         finally:
             con.close()
     except BaseException:
-        store.discard(candidate)
+        discard(Staged(ImportReport(), candidate, uploads=uploads))
         raise
     if not report.ok:
-        store.discard(candidate)
+        discard(Staged(report, candidate, uploads=uploads))
         report.import_id = None
         return Staged(report, None)
     kept = [(Path(s["file"]), s["sha256"]) for s in report.sources]
     progress(1.0, "simulation terminée")
-    return Staged(report, candidate, kept)
+    return Staged(report, candidate, kept, uploads)
 
 
 @write_action("import")
@@ -112,25 +147,47 @@ def confirm(staged: Staged, locked: bool = False) -> ImportReport:
         raise ValueError("nothing to confirm: the import was refused")
     lock = store.writer_lock(candidate.db) if not locked else _nothing()
     with lock:
-        con = candidate.connect()
-        try:  # the time of the confirmation, not of the dry run
-            con.execute("update imports set imported_at = $at where import_id = $id",
-                        {"at": dt.datetime.now().replace(microsecond=0), "id": staged.report.import_id})
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        for file, sha in staged.kept:
-            store.keep_file(candidate.db, file, sha)
-        store.commit(candidate, f"avant-import-{staged.report.import_id}")
+        if not store.exists(candidate):
+            discard(staged)
+            raise store.Expired(f"{candidate.path} is gone")
+        kept = []          # files kept by this confirmation, removed again if it fails
+        try:
+            con = candidate.connect()
+            try:  # the time of the confirmation, not of the dry run
+                con.execute("update imports set imported_at = $at where import_id = $id",
+                            {"at": dt.datetime.now().replace(microsecond=0), "id": staged.report.import_id})
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            for file, sha in staged.kept:
+                if not store.kept_file(candidate.db, sha, file.name).exists():
+                    kept.append(store.keep_file(candidate.db, file, sha))
+            store.commit(candidate, f"avant-import-{staged.report.import_id}")
+        except BaseException:
+            for path in kept:
+                path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    path.parent.rmdir()
+            discard(staged)
+            raise
     staged.report.dry_run = False
     staged.candidate = None
+    _remove_uploads(staged)
     return staged.report
 
 
 def discard(staged: Staged) -> None:
+    """Throw a dry run away: its copy and its uploaded files."""
     if staged.candidate is not None:
         store.discard(staged.candidate)
         staged.candidate = None
+    _remove_uploads(staged)
+
+
+def _remove_uploads(staged: Staged) -> None:
+    if staged.uploads is not None:
+        shutil.rmtree(staged.uploads, ignore_errors=True)
+        staged.uploads = None
 
 
 class _nothing:
@@ -171,9 +228,15 @@ def import_into(con: duckdb.DuckDBPyConnection, paths, *, accept_valid: bool = F
         if report.status == "imported":
             _write(con, report, checked, {"user": current_user(), "via": "python", "today": today.isoformat()},
                    _silent, commit=not dry_run)
-    if report.status == "imported" and not dry_run:
+    if report.status == "imported" and not dry_run and (
+            _changed(report) or database.stored_schema_version(con) != database.schema_version()):
         database.refresh_derived(con)
     return report
+
+
+def _changed(report: ImportReport) -> bool:
+    """Whether the import inserted or updated any row (an identical re-import rebuilds nothing)."""
+    return any(c.inserted or c.updated for c in report.tables.values())
 
 
 @contextlib.contextmanager
@@ -204,10 +267,18 @@ def _spill(con: duckdb.DuckDBPyConnection):
     folder = root / f"{SPILL_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
     con.execute(f"set memory_limit = '{IMPORT_MEMORY_LIMIT}'")
     con.execute(f"set temp_directory = '{str(folder).replace(chr(39), chr(39) * 2)}'")
+    if cap := _temp_cap():
+        con.execute(f"set max_temp_directory_size = '{cap}MiB'")
     try:
         yield
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _temp_cap() -> int | None:
+    """$PSYNAM_MAX_TEMP_MB: the most an import may write to TMPDIR (DuckDB's default: 90 % of its free space)."""
+    value = os.environ.get("PSYNAM_MAX_TEMP_MB")
+    return max(int(float(value)), 1) if value else None
 
 
 def _prepare(con, paths, accept_valid, dry_run, today, progress, stages: list[Stage],
@@ -219,7 +290,12 @@ def _prepare(con, paths, accept_valid, dry_run, today, progress, stages: list[St
     except UnreadableInput as e:
         return _unreadable(report, e), []
     try:
-        report.sources, report.issues = export.sources, list(export.issues)
+        report.sources = export.sources
+        capped = Capped()              # what reading the files found (ignored files, sheets…), per rule
+        capped.extend(export.issues)
+        report.issues = capped.kept
+        report.omitted_warnings += capped.omitted[WARNING]
+        report.omitted_errors += capped.omitted[ERROR]
         if not export.tables:
             report.status = "unreadable"
             report.issues.append(Issue(", ".join(Path(p).name for p in paths), None, "", None,
@@ -276,14 +352,18 @@ def _stored_ids(con, table: str, column: str) -> set[str] | None:
 
 def _write(con: duckdb.DuckDBPyConnection, report: ImportReport, checked: list[Checked], meta: dict,
            progress: Progress, commit: bool) -> None:
+    current = database.stored_schema_version(con) == database.schema_version()   # read outside the transaction
     con.begin()
     try:
-        database.init_schema(con)
+        if not current:
+            database.init_schema(con)          # else tables, views and reference data are this release's
         import_id = write.next_import_id(con)
+        holds = set()
         for n, result in enumerate(checked):
             progress(0.7 + 0.25 * n / max(len(checked), 1), f"écriture de {result.table}")
-            write.merge(con, result, report.tables[result.table], import_id)
-        write.record_import(con, import_id, report.sources, {**report.summary(), **meta})
+            holds |= write.merge(con, result, report.tables[result.table], import_id)
+        write.record_import(con, import_id, report.sources,
+                            {**report.summary(), **meta, "holds": sorted(holds)})
     except BaseException:
         con.rollback()
         raise

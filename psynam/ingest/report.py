@@ -5,9 +5,24 @@ An issue reads `file:line: column: reason (« value »)`; a warning's reason sta
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 ERROR, WARNING = "error", "warning"
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SHOWN_CHARS = 80
+
+
+def shown(value: str | None) -> str | None:
+    """A value as a message shows it: control characters made visible, at most SHOWN_CHARS characters
+    (a 10 MB name is named by its length, never printed whole)."""
+    if value is None:
+        return None
+    text = CONTROL_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", str(value)).replace("\r\n", "\n")
+    text = text.replace("\n", "⏎").replace("\r", "⏎")     # a message stays on one line
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return text[:SHOWN_CHARS] + f"… ({len(str(value)):,} caractères)".replace(",", " ")
 
 
 class UnreadableInput(Exception):
@@ -22,12 +37,44 @@ class Issue:
     value: str | None
     reason: str               # in French, the language of the users
     severity: str = ERROR     # "error" (the row or file is rejected) or "warning" (imported anyway)
+    field: str = ""           # the canonical column ("" when unknown): the page hides pseudonymised ids
+    rule: str = ""            # what counts as one rule when messages are capped ("" : the reason)
+
+    def __post_init__(self):
+        object.__setattr__(self, "value", shown(self.value))
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
         reason = self.reason if self.severity == ERROR else f"avertissement : {self.reason}"
         value = f" (« {self.value} »)" if self.value not in (None, "") else ""
         return f"{where}: {self.column or '-'}: {reason}{value}"
+
+
+WARNINGS_KEPT_PER_RULE = 50      # the first warnings of a rule are listed, the others counted
+ERRORS_KEPT_PER_RULE = 1000      # errors too, beyond this (the rows are rejected all the same)
+
+
+class Capped:
+    """Issues kept up to their rule's limit, in the order they come; the others only counted. A rule is
+    an issue's `rule`, else its reason (20,000 ignored files make one line and a count, not 20,000)."""
+
+    def __init__(self):
+        self.kept: list[Issue] = []
+        self.seen: dict[tuple[str, str], int] = {}
+        self.omitted = {ERROR: 0, WARNING: 0}
+
+    def add(self, issue: Issue) -> bool:
+        key = (issue.severity, issue.rule or issue.reason)
+        n = self.seen[key] = self.seen.get(key, 0) + 1
+        if n > (WARNINGS_KEPT_PER_RULE if issue.severity == WARNING else ERRORS_KEPT_PER_RULE):
+            self.omitted[issue.severity] += 1
+            return False
+        self.kept.append(issue)
+        return True
+
+    def extend(self, issues) -> None:
+        for issue in issues:
+            self.add(issue)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Column kinds: text, date, int, decimal, bool, code, commune, tags, code_tags, ids.
 @dataclass(frozen=True)
@@ -21,6 +22,18 @@ class Column:
     allowed: tuple[str, ...] | None = None  # for kind code: the codes accepted in this column
     scale: int = 2             # for kind decimal: digits after the point kept exactly
     precision: int = 12        # for kind decimal: total digits of the database type
+    max_chars: int | None = None  # longest text accepted (None: the kind's limit, MAX_CHARS)
+
+    @property
+    def limit(self) -> int:
+        return self.max_chars or MAX_CHARS.get(self.kind, MAX_CHARS["text"])
+
+
+# Longest text accepted per kind (characters, after trimming): an id, a code, a number or a date is never
+# longer than 100; a list of tags or ids a little more. Names and themes say so on their column (300). A
+# longer value is rejected, never cut: a 10 MB name would freeze every browser showing it.
+MAX_CHARS = {"text": 100, "tags": 500, "code_tags": 500, "ids": 2000}
+NAME_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -47,7 +60,7 @@ C = Column
 TABLES: dict[str, Table] = {t.name: t for t in (
     Table("partners", "partenaires", (
         C("partner_id", "id_partenaire", "text", True),
-        C("name", "nom", "text", True),
+        C("name", "nom", "text", True, max_chars=NAME_CHARS),
         C("sector", "secteur", "code", True, code="sector"),
         C("commune", "commune", "commune", True),
         C("network", "reseau", "code", True, code="network", allowed=NETWORK_OR_BOTH),
@@ -104,7 +117,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         C("participants", "participants", "int", True),
         C("duration_hours", "duree_heures", "decimal", True, precision=6),
         C("fee_inami_eur", "montant_inami", "decimal", True),
-        C("theme", "theme", "text"),
+        C("theme", "theme", "text", max_chars=NAME_CHARS),
         C("target_public", "public_cible", "tags"),
     ), key=("clairvision_id",)),
     Table("activities", "activites", (
@@ -130,11 +143,17 @@ ORDER = ("partners", "psychologists", "agreements", "sessions", "clairvisions", 
 assert set(ORDER) == set(TABLES)
 
 
+@lru_cache(maxsize=4096)
 def header_key(text: str) -> str:
     """A header or file name reduced for matching: lower case, no accents, words joined by '_'."""
-    text = unicodedata.normalize("NFKD", str(text).strip().lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    text = str(text).strip().lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NOT_WORD.sub("_", text).strip("_")
+
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 _TABLE_NAMES = {header_key(n): t.name for t in TABLES.values() for n in (t.name, t.alias)}
@@ -160,6 +179,7 @@ def table_for_name(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=None)
 def header_map(table: Table) -> dict[str, str]:
     """Accepted header key -> canonical column (English name or French alias, any case/accents)."""
     out = {}

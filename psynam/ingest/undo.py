@@ -11,6 +11,7 @@ point of the history.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,9 +56,7 @@ def undo_into(con: duckdb.DuckDBPyConnection, import_id: int, user: str | None =
             raise UndoRefused(f"l'import n° {import_id} a déjà été annulé")
         blocking = _later_imports_holding_its_rows(con, import_id)
         if blocking:
-            listed = ", ".join(f"n° {i}" for i in sorted(blocking, reverse=True))
-            raise UndoRefused(f"des imports postérieurs contiennent aussi des lignes de l'import n° {import_id} "
-                              f"({listed}) : annulez-les d'abord, du plus récent au plus ancien")
+            raise UndoRefused(_blocked(import_id, blocking))
         report = UndoReport(import_id)
         for table in reversed(ORDER):
             report.deleted[table], report.restored[table] = _undo_table(con, table, import_id)
@@ -76,15 +75,20 @@ def undo_into(con: duckdb.DuckDBPyConnection, import_id: int, user: str | None =
 
 
 def _later_imports_holding_its_rows(con, import_id: int) -> set[int]:
+    """Later imports in force that changed a row this one wrote, or re-stated one unchanged (their summary's
+    `holds`; databases written before it was kept have 'unchanged' change records instead)."""
     later = set()
     for table in ORDER:
         ch, keys = _q(changes_table(table)), TABLES[table].key
         on = " and ".join(f"a.{_q(k)} = b.{_q(k)}" for k in keys)
         rows = con.execute(
             f"select distinct b.import_id from {ch} a join {ch} b on {on} "
-            "where a.import_id = $id and b.import_id > $id "
+            "where a.import_id = $id and a.action in ('inserted', 'updated') and b.import_id > $id "
             "and b.import_id not in (select import_id from import_undos)", {"id": import_id}).fetchall()
         later |= {r[0] for r in rows}
+    summaries = con.execute("select import_id, summary from imports where import_id > $id "
+                            "and import_id not in (select import_id from import_undos)", {"id": import_id}).fetchall()
+    later |= {i for i, summary in summaries if import_id in json.loads(summary).get("holds", [])}
     return later
 
 
@@ -101,6 +105,47 @@ def _undo_table(con, table: str, import_id: int) -> tuple[int, int]:
         f"update {t} as t set " + ", ".join(f"{_q(c)} = c.{_q(c)}" for c in values)
         + f" from {ch} c where c.import_id = $id and c.action = 'updated' and {on}", params).fetchall()[0][0]
     return deleted, restored
+
+
+@dataclass
+class UndoPreview:
+    """What undoing an import would do, read before asking (the page shows it, then asks)."""
+    import_id: int
+    deleted: dict[str, int] = field(default_factory=dict)     # rows it inserted, to be deleted
+    restored: dict[str, int] = field(default_factory=dict)    # rows it updated, to get their values back
+    refused: str | None = None                                # why it cannot be undone, in French
+
+
+def preview(import_id: int, db=None) -> UndoPreview:
+    """Rows per table that undo(import_id) would delete or restore, or why it is refused — read-only."""
+    path = Path(database.db_path(db))
+    found = UndoPreview(import_id)
+    if not path.exists():
+        found.refused = f"{path} : base de données introuvable"
+        return found
+    con = store.open_reader(path)
+    try:
+        state = con.execute("select u.import_id is not null from imports i left join import_undos u using (import_id) "
+                            "where i.import_id = $id", {"id": import_id}).fetchall()
+        if not state:
+            found.refused = f"l'import n° {import_id} n'existe pas"
+        elif state[0][0]:
+            found.refused = f"l'import n° {import_id} a déjà été annulé"
+        elif blocking := _later_imports_holding_its_rows(con, import_id):
+            found.refused = _blocked(import_id, blocking)
+        for table in ORDER:
+            counts = dict(con.execute(f"select action, count(*) from {_q(changes_table(table))} "
+                                      "where import_id = $id group by all", {"id": import_id}).fetchall())
+            found.deleted[table], found.restored[table] = counts.get("inserted", 0), counts.get("updated", 0)
+    finally:
+        con.close()
+    return found
+
+
+def _blocked(import_id: int, blocking: set[int]) -> str:
+    listed = ", ".join(f"n° {i}" for i in sorted(blocking, reverse=True))
+    return (f"des imports postérieurs contiennent aussi des lignes de l'import n° {import_id} ({listed}) : "
+            "annulez-les d'abord, du plus récent au plus ancien")
 
 
 @write_action("undo")

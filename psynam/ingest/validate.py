@@ -39,12 +39,10 @@ from psynam import reference
 from psynam.ingest import communes, values
 from psynam.ingest.csvfile import scratch_file
 from psynam.ingest.read import RawTable
-from psynam.ingest.report import ERROR, WARNING, Issue, TableCounts
+from psynam.ingest.report import ERROR, ERRORS_KEPT_PER_RULE, WARNING, WARNINGS_KEPT_PER_RULE, Capped, Issue, TableCounts
 from psynam.ingest.tables import LINE, TABLES, Column
 
 PROGRAMME_START = dt.date(2021, 9, 1)
-WARNINGS_KEPT_PER_RULE = 50
-ERRORS_KEPT_PER_RULE = 1000
 LINES_NAMED = 20          # a duplicated id's message names at most this many other lines
 SRC, REJECTED = "__src", "__rejected"    # stage columns: the file (index in raws), the row rejected
 
@@ -176,24 +174,52 @@ def _parse(col: Column) -> values.Parsed:
     return values.parse_text(col.name)
 
 
+def bad(column: str) -> pl.Expr:
+    """Whether a column's text was rejected by one of its own checks (parse, length, control characters):
+    a rule about a missing value then says nothing more about that cell."""
+    return pl.col(f"{column}__bad")
+
+
+def _too_long(limit: int) -> values.Message:
+    return lambda value: f"texte trop long ({len(value):,} caractères ; au plus {limit})".replace(",", " ")
+
+
+UNREAD = "valeur illisible : ni nombre, ni date, ni code reconnu"
+
+
 def _typed(frame: pl.DataFrame, columns) -> tuple[pl.DataFrame, list[Check]]:
-    """Add each column's typed value (`<name>__v`) and its parse problems, computed once per distinct
-    text and put beside the text columns (which are not copied)."""
+    """Add each column's typed value (`<name>__v`), its problems and whether any was found (`<name>__bad`),
+    computed once per distinct text and put beside the text columns (which are not copied).
+
+    Every value parses to what it says or is rejected: besides its own parse problems, a column's text
+    is rejected when it holds a control character or is longer than its limit, and — the last guard —
+    when it is not empty and its typed value is (whatever the reason, no value is ever dropped silently).
+    A required column is then checked on its typed value, after parsing."""
     checks = []
     for col in columns:
-        if col.required:
-            checks.append(Check(col.name, pl.col(col.name).is_null(), "valeur requise"))
+        raw = pl.col(col.name)
         parsed = _parse(col)
+        problems = [(raw.str.contains(values.CONTROL), values.control_reason),
+                    (raw.str.len_chars() > col.limit, _too_long(col.limit)), *parsed.problems]
+        names = [f"{col.name}__p{j}" for j in range(len(problems))]
+        flags = [cond.alias(name) for (cond, _), name in zip(problems, names)]
         if col.kind == "text":
-            frame = frame.with_columns(parsed.value.alias(f"{col.name}__v"))
-            continue
-        flags = [cond.alias(f"{col.name}__p{j}") for j, (cond, _) in enumerate(parsed.problems)]
-        distinct = frame.select(col.name).unique().with_columns(parsed.value.alias(f"{col.name}__v"), *flags)
-        typed = frame.select(col.name).join(distinct, on=col.name, how="left", nulls_equal=True,
-                                            maintain_order="left")
-        frame = frame.hstack(typed.drop(col.name).get_columns())
-        checks += [Check(col.name, pl.col(f"{col.name}__p{j}"), message)
-                   for j, (_, message) in enumerate(parsed.problems)]
+            frame = frame.with_columns(parsed.value.alias(f"{col.name}__v"), *flags)
+        else:
+            distinct = frame.select(col.name).unique().with_columns(parsed.value.alias(f"{col.name}__v"), *flags)
+            if col.kind not in ("tags", "ids"):     # an empty list of tags is no value, and says so
+                guard = f"{col.name}__p{len(problems)}"
+                distinct = distinct.with_columns((raw.is_not_null() & pl.col(f"{col.name}__v").is_null()
+                                                  & ~pl.any_horizontal(pl.col(names).fill_null(False))).alias(guard))
+                names.append(guard)
+                problems.append((None, UNREAD))
+            typed = frame.select(col.name).join(distinct, on=col.name, how="left", nulls_equal=True,
+                                                maintain_order="left")
+            frame = frame.hstack(typed.drop(col.name).get_columns())
+        frame = frame.with_columns(pl.any_horizontal(pl.col(names).fill_null(False)).alias(f"{col.name}__bad"))
+        checks += [Check(col.name, pl.col(name), message) for name, (_, message) in zip(names, problems)]
+        if col.required:
+            checks.append(Check(col.name, v(col.name).is_null() & ~bad(col.name), "valeur requise"))
     return frame, checks
 
 
@@ -209,6 +235,21 @@ def month_first(frame: pl.DataFrame, spec, headers: dict[str, str]) -> dict[str,
         pl.col(c).str.extract(_SLASHED, 2).cast(pl.Int32, strict=False) > 12,
         pl.col(c).str.extract(_SLASHED, 1).cast(pl.Int32, strict=False) <= 12).head(1) for c in columns])
     return {c: first.row(0) for c, first in zip(columns, found) if first.height}
+
+
+def _month_first_by_file(frame: pl.DataFrame, spec) -> dict[int, dict[str, tuple[int, str]]]:
+    """month_first() for a batch of files at once: for each file (SRC) showing a month-first date, its
+    first such date per date column."""
+    columns = [c.name for c in spec.columns if c.kind == "date"]
+    found = pl.collect_all([frame.lazy().filter(
+        pl.col(c).str.extract(_SLASHED, 2).cast(pl.Int32, strict=False) > 12,
+        pl.col(c).str.extract(_SLASHED, 1).cast(pl.Int32, strict=False) <= 12)
+        .group_by(SRC, maintain_order=True).agg(pl.col(LINE).first(), pl.col(c).first()) for c in columns])
+    out: dict[int, dict[str, tuple[int, str]]] = {}
+    for c, rows in zip(columns, found):
+        for src, line, value in rows.iter_rows():
+            out.setdefault(src, {})[c] = (line, value)
+    return out
 
 
 def _month_first_issue(raw: RawTable, spec, found: dict[str, tuple[int, str]]) -> Issue:
@@ -230,18 +271,51 @@ def _check(table: str, frame: pl.DataFrame, rules: list[Check]) -> tuple[pl.Data
     return frame, checks, masks
 
 
-def _stage_rows(spec, frame: pl.DataFrame, src: int, rejected: pl.Series) -> pl.DataFrame:
+def _stage_rows(spec, frame: pl.DataFrame, src: int | pl.Expr, rejected: pl.Series) -> pl.DataFrame:
     """What the stage keeps of a typed chunk: the typed columns, the key as written (for messages), the
-    file, the line, and whether the row is rejected."""
+    file (`src`: one file's index, or the batch's SRC column), the line, and whether the row is rejected."""
+    source = src if isinstance(src, pl.Expr) else pl.lit(src, pl.Int32)
     return frame.select(*[v(c).alias(c) for c in spec.column_names],
                         *[pl.col(k).alias(f"__raw_{k}") for k in spec.key],
-                        pl.col(LINE), pl.lit(src, pl.Int32).alias(SRC), rejected.alias(REJECTED))
+                        pl.col(LINE), source.cast(pl.Int32).alias(SRC), rejected.alias(REJECTED))
+
+
+def _flag(table: str, frame: pl.DataFrame, rules: list[Check], kept: _Kept, where) -> tuple[pl.DataFrame, pl.Series]:
+    """Type and check one chunk (one file's, or a batch of small files'); add its issues to `kept` —
+    `where(row)` gives (file, header) of a flagged row, given as (line, value, src) — and return the typed
+    chunk with the mask of rejected rows."""
+    typed, checks, masks = _check(table, frame, rules)
+    rejected = pl.Series(REJECTED, [False] * typed.height, dtype=pl.Boolean)
+    batch = SRC in typed.columns
+    for i, ck in enumerate(checks):
+        mask = masks[f"k{i}"]
+        total = int(mask.sum())
+        if not total:
+            continue
+        if ck.severity == ERROR:
+            rejected = rejected | mask
+        shown = [LINE, ck.column] + ([SRC] if batch else [])
+        flagged = typed.filter(mask).select(shown).head(max(kept.room(i, ck.severity), 0))
+        issues = []
+        for line, value, *src in flagged.iter_rows():
+            file, header = where(src[0] if src else None, ck.column)
+            issues.append(Issue(file, line, header, value, ck.message(value) if callable(ck.message) else ck.message,
+                                ck.severity, ck.column))
+        kept.add(i, ck.severity, issues, total)
+    return typed, rejected
+
+
+BATCH_ROWS = 50_000   # small files of one table (one chunk each) are typed and checked together, up to this
 
 
 def check_table(con: duckdb.DuckDBPyConnection, table: str, raws: list[RawTable], context: Context,
                 stage: Stage, progress: Callable[[int], None] = lambda rows: None) -> Checked:
     """Read, type and check every file of one table, chunk by chunk, into `stage`; then find duplicated
-    keys and count, in SQL. `progress` is told the number of rows read after each chunk."""
+    keys and count, in SQL. `progress` is told the number of rows read after each chunk.
+
+    Typing a chunk costs some tens of milliseconds whatever its size, so files that fit in one chunk (a
+    zip of 5,000 one-row monthly files) are gathered and checked as one batch (up to BATCH_ROWS rows),
+    each row keeping its file; a file spanning several chunks is checked chunk by chunk."""
     spec = TABLES[table]
     counts, kept = TableCounts(), _Kept()
     rules = RULES[table](context)
@@ -249,11 +323,72 @@ def check_table(con: duckdb.DuckDBPyConnection, table: str, raws: list[RawTable]
     typed, _, _ = _check(table, empty, rules)
     stage.add(-1, _stage_rows(spec, typed, -1, pl.Series(REJECTED, [], pl.Boolean)))   # the columns, no row
     read = 0
+    batch: list[tuple[int, pl.DataFrame]] = []                     # files of one chunk, as frames
+    small: list[tuple[int, list[list[str | None]], list[int]]] = []  # small CSV files, as rows (RawTable.small)
+
+    def where(src, column):
+        return raws[src].file, raws[src].headers.get(column, column)
+
+    batched = 0                                                       # rows in batch and small
+
+    def flush():
+        nonlocal batch, small, batched
+        if not batch and not small:
+            return
+        frames = [f.with_columns(pl.lit(src, pl.Int32).alias(SRC)) for src, f in batch]
+        if small:
+            names = spec.column_names
+            rows = pl.DataFrame([r for _, found, _ in small for r in found], schema={n: pl.String for n in names},
+                                orient="row")
+            frames.append(rows.with_columns(
+                *[values.clean_text(pl.col(n)).alias(n) for n in names],
+                pl.Series(LINE, [n for _, _, lines in small for n in lines], dtype=pl.Int64),
+                pl.Series(SRC, [src for src, found, _ in small for _ in found], dtype=pl.Int32)))
+        frame = pl.concat(frames, how="vertical")
+        batch, small, batched = [], [], 0
+        for src, found in _month_first_by_file(frame, spec).items():     # such a file is refused whole
+            raw = raws[src]
+            raw.issues.append(_month_first_issue(raw, spec, found))
+            raw.refused = True
+            counts.rejected += raw.rows
+            frame = frame.filter(pl.col(SRC) != src)
+        if frame.height:
+            typed, rejected = _flag(table, frame, rules, kept, where)
+            stage.add(-2, _stage_rows(spec, typed, pl.col(SRC), rejected))
+            counts.rejected += int(rejected.sum())
+        progress(read)
+
     for src, raw in enumerate(raws):
-        # This file's issues and rows rejected by a check (counted unless the file is refused), and its
-        # first dates written month first.
+        if raw.small:
+            found, lines = raw.small_rows()
+            read += len(found)
+            if found and not raw.refused:
+                small.append((src, found, lines))
+                batched += len(found)
+            counts.read += raw.rows + raw.bad_rows
+            counts.rejected += raw.bad_rows + (raw.rows if raw.refused else 0)
+            if batched >= BATCH_ROWS:
+                flush()
+            continue
+        chunks = raw.chunks()
+        first = next(chunks, None)
+        second = next(chunks, None) if first is not None else None
+        if second is None:          # the whole file in one chunk (or none): into the batch
+            if first is not None:
+                read += first.height
+                if not raw.refused:
+                    batch.append((src, first))
+                    batched += first.height
+            counts.read += raw.rows + raw.bad_rows
+            counts.rejected += raw.bad_rows + (raw.rows if raw.refused else 0)
+            if batched >= BATCH_ROWS:
+                flush()
+            continue
+        flush()
+        # A large file: its issues and rows rejected by a check (counted unless the file is refused), and
+        # its first dates written month first.
         mine, rejections, dates = _Kept(), 0, {}
-        for chunk in raw.chunks():
+        for chunk in (first, second, *chunks):
             read += chunk.height
             if raw.refused:
                 continue                # a header refused: the rows are only counted
@@ -261,20 +396,8 @@ def check_table(con: duckdb.DuckDBPyConnection, table: str, raws: list[RawTable]
                 dates.setdefault(column, found)
             if dates:
                 continue                # the file will be refused: its rows need no more checking
-            typed, checks, masks = _check(table, chunk, rules)
-            rejected = pl.Series(REJECTED, [False] * typed.height, dtype=pl.Boolean)
-            for i, ck in enumerate(checks):
-                mask = masks[f"k{i}"]
-                total = int(mask.sum())
-                if not total:
-                    continue
-                if ck.severity == ERROR:
-                    rejected = rejected | mask
-                flagged = typed.filter(mask).select(LINE, ck.column).head(max(mine.room(i, ck.severity), 0))
-                mine.add(i, ck.severity, [
-                    Issue(raw.file, line, raw.headers.get(ck.column, ck.column), value,
-                          ck.message(value) if callable(ck.message) else ck.message, ck.severity)
-                    for line, value in flagged.iter_rows()], total)
+            typed, rejected = _flag(table, chunk, rules, mine, lambda _, column, raw=raw: (
+                raw.file, raw.headers.get(column, column)))
             stage.add(src, _stage_rows(spec, typed, src, rejected))
             rejections += int(rejected.sum())
             progress(read)
@@ -287,13 +410,20 @@ def check_table(con: duckdb.DuckDBPyConnection, table: str, raws: list[RawTable]
             counts.rejected += rejections
         counts.read += raw.rows + raw.bad_rows
         counts.rejected += raw.bad_rows + (raw.rows if raw.refused else 0)
+    flush()
 
     counts.rejected += _duplicates(con, stage, spec, raws, kept)
-    issues = [i for r in raws for i in r.issues] + kept.issues()
+    read_issues = Capped()           # the files' own issues (header, ragged rows…), per rule across files
+    for r in raws:
+        read_issues.extend(r.issues)
+        for severity, n in r.omitted.items():
+            read_issues.omitted[severity] += n
+    issues = read_issues.kept + kept.issues()
     issues.sort(key=lambda i: (i.severity != ERROR, i.file, i.line or 0))
     present = {c for r in raws if not r.refused for c in r.headers} | set(spec.key)
     columns = [c for c in spec.column_names if c in present]
-    return Checked(table, stage, columns, counts, issues, kept.omitted[WARNING], kept.omitted[ERROR])
+    return Checked(table, stage, columns, counts, issues, kept.omitted[WARNING] + read_issues.omitted[WARNING],
+                   kept.omitted[ERROR] + read_issues.omitted[ERROR])
 
 
 def _duplicates(con: duckdb.DuckDBPyConnection, stage: Stage, spec, raws: list[RawTable], kept: _Kept) -> int:
@@ -324,12 +454,18 @@ def _duplicates(con: duckdb.DuckDBPyConnection, stage: Stage, spec, raws: list[R
             where += f", … {copies} fois en tout"
         column = ", ".join(raws[src].headers.get(k, k) for k in spec.key)
         value = " / ".join(str(x) for x in row[2:-2])
-        issues.append(Issue(raws[src].file, line, column, value, f"identifiant en double (aussi {where})"))
+        issues.append(Issue(raws[src].file, line, column, value, f"identifiant en double (aussi {where})",
+                            field=spec.key[0]))
     kept.add(1 << 30, ERROR, issues, total)      # after every check of the table, as the last rule
     return valid
 
 
 # --- rules per table -------------------------------------------------------------------------------
+def missing(column: str) -> pl.Expr:
+    """No value, and not because the text was rejected (that has its own message)."""
+    return v(column).is_null() & ~bad(column)
+
+
 def _known(column: str, ids: set[str] | None, message: str, severity: str = ERROR) -> list[Check]:
     if not ids:
         return []
@@ -350,16 +486,16 @@ def _not_before(column: str, start: str, message: str) -> Check:
 def _sessions(context: Context) -> list[Check]:
     individual, group = v("format") == "individuel", v("format") == "groupe"
     checks = _dated("session_date", context, ERROR) + [
-        Check("patient_id", individual & v("patient_id").is_null(), "requis pour une séance individuelle"),
-        Check("patient_age", individual & pl.col("patient_age").is_null(), "requis pour une séance individuelle"),
+        Check("patient_id", individual & missing("patient_id"), "requis pour une séance individuelle"),
+        Check("patient_age", individual & missing("patient_age"), "requis pour une séance individuelle"),
         Check("patient_id", group & v("patient_id").is_not_null(), "doit être vide pour une séance de groupe"),
         Check("patient_age", group & pl.col("patient_age").is_not_null(), "doit être vide pour une séance de groupe"),
         Check("patient_age", (v("patient_age") < 0) | (v("patient_age") > 110), "âge hors limites (0 à 110 ans)"),
-        Check("session_commune", pl.col("session_commune").is_null() & v("setting").is_not_null()
+        Check("session_commune", missing("session_commune") & v("setting").is_not_null()
               & (v("setting") != "video"), "requise sauf pour une séance en vidéo"),
-        Check("partner_id", (v("setting") == "partenaire") & v("partner_id").is_null(),
+        Check("partner_id", (v("setting") == "partenaire") & missing("partner_id"),
               "requis quand le lieu est « partenaire » (outreaching)"),
-        Check("participants", group & pl.col("participants").is_null(), "requis pour une séance de groupe"),
+        Check("participants", group & missing("participants"), "requis pour une séance de groupe"),
         Check("participants", v("participants") < 1, "doit valoir au moins 1"),
         Check("participants", group & (v("participants") >= 1) & ((v("participants") < 4) | (v("participants") > 15)),
               "hors de la fourchette attendue pour un groupe (4 à 15)", WARNING),

@@ -18,6 +18,7 @@ from typing import Callable
 import polars as pl
 
 from psynam import REFERENCE_DIR
+from psynam.ingest.report import CONTROL_RE
 
 Message = str | Callable[[str], str]
 
@@ -89,17 +90,33 @@ def parse_text(col: str) -> Parsed:
     return Parsed(pl.col(col))
 
 
+# --- what every value is checked for -------------------------------------------------------------
+# Digits other than 0-9 (Arabic-Indic `٨٣`, full-width `８３`, Devanagari…) are refused, not converted:
+# no Belgian export writes them, so they mean a file typed or converted by hand, and NFKC would convert
+# only some of them (full-width, not Arabic-Indic). Control characters (C0 except tab and line breaks,
+# DEL, C1) are refused in every column: a NUL or an escape in an id or a name is a broken file, never data.
+FOREIGN_DIGIT = r"[\p{Nd}--[0-9]]"
+CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x{9F}]"
+FOREIGN_DIGIT_REASON = "chiffres autres que 0 à 9 : écrivez le nombre avec les chiffres 0 à 9"
+
+
+def control_reason(value: str) -> str:
+    found = CONTROL_RE.search(value)
+    code = f"U+{ord(found.group()):04X}" if found else "?"
+    return f"caractère de contrôle invisible ({code}) : fichier abîmé ? Corrigez cette valeur"
+
+
 # --- dates ---------------------------------------------------------------------------------------
-# Accepted: ISO `2024-03-31`; day first `31/03/2024`, `31-3-2024`, `31.03.2024`; a two-digit year
-# `31/3/24` read as 2024 (20YY: the programme began in 2021, so no date of it is in the 1900s; the rules
-# on each table then check the date's range); an Excel serial number `45382` (a date cell that lost its
-# format: days since 30/12/1899, accepted from 36526 = 1/1/2000 to 73051 = 31/12/2099). Day before
-# month is the Belgian order; a file showing month-first dates is refused as a whole (dates.py).
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + "$"
-_DMY = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})" + _TIME + "$"
-_DMYY = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2})" + _TIME + "$"
-_SERIAL = r"^(\d{5})(?:\.\d+)?$"
+# Accepted: ISO `2024-03-31`; day first `31/03/2024`, `31-3-2024`, `31.03.2024`; an Excel serial number
+# `45382` (a date cell that lost its format: days since 30/12/1899, accepted from 36526 = 1/1/2000 to
+# 73051 = 31/12/2099). Day before month is the Belgian order; a file showing month-first dates is refused
+# as a whole (validate.month_first). A two-digit year (`31/3/24`, `24-03-31`) is refused: `24-03-31` may
+# be 24/03/2031 or 31/03/2024, and the rules on each table cannot tell which was meant.
+_TIME = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+_ISO = r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})" + _TIME + "$"
+_DMY = r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})" + _TIME + "$"
+_TWO_DIGIT_YEAR = r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}" + _TIME + "$"
+_SERIAL = r"^([0-9]{5})(?:\.[0-9]+)?$"
 SERIAL_RANGE = (36526, 73051)
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -107,32 +124,51 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 def parse_date(col: str) -> Parsed:
     raw = pl.col(col)
     ymd = (pl.when(raw.str.contains(_ISO)).then(raw.str.replace(_ISO, "${1}-${2}-${3}"))
-           .when(raw.str.contains(_DMY)).then(raw.str.replace(_DMY, "${3}-${2}-${1}"))
-           .when(raw.str.contains(_DMYY)).then(raw.str.replace(_DMYY, "20${3}-${2}-${1}")))
+           .when(raw.str.contains(_DMY)).then(raw.str.replace(_DMY, "${3}-${2}-${1}")))
     serial = raw.str.extract(_SERIAL).cast(pl.Int64, strict=False)
     in_range = serial.is_between(*SERIAL_RANGE)
     value = (pl.when(serial.is_not_null())
              .then(pl.when(in_range).then(pl.lit(EXCEL_EPOCH) + pl.duration(days=serial)))
              .otherwise(ymd.str.to_date("%Y-%m-%d", strict=False))).cast(pl.Date)
-    return Parsed(value, [(raw.is_not_null() & value.is_null(),
-                           "date invalide (attendu JJ/MM/AAAA, AAAA-MM-JJ ou une date Excel)")])
+    foreign = raw.str.contains(FOREIGN_DIGIT)
+    two_digits = raw.str.contains(_TWO_DIGIT_YEAR)
+    return Parsed(value, [
+        (raw.is_not_null() & foreign, "chiffres autres que 0 à 9 : écrivez la date avec les chiffres 0 à 9"),
+        (raw.is_not_null() & two_digits,
+         "année à deux chiffres : écrivez l'année en entier (JJ/MM/AAAA, par exemple 31/03/2024)"),
+        (raw.is_not_null() & value.is_null() & ~foreign & ~two_digits,
+         "date invalide (attendu JJ/MM/AAAA, AAAA-MM-JJ ou une date Excel)"),
+    ])
 
 
 # --- numbers ---------------------------------------------------------------------------------------
+# A currency sign or word at either end is dropped (`83,00 €`, `EUR 83`). Spaces (ordinary, no-break,
+# narrow or thin) and apostrophes may only group digits by three before the decimal separator
+# (`1 234,56`, `1'234.56`); `12 34,5` is refused, not read as 1234,5.
+_GROUP_SEP = "[ \u00a0\u202f\u2009']"
+_SPACED = rf"^[+-]?[0-9]{{1,3}}(?:{_GROUP_SEP}[0-9]{{3}})+(?:[.,][0-9]+)?$"
 _NUMBER_FORMS = [  # (pattern, thousands separator to drop, decimal separator to make '.')
-    (r"^[+-]?\d+$", None, None),
-    (r"^[+-]?\d{1,3}(\.\d{3})+,\d+$", ".", ","),     # 1.234,56
-    (r"^[+-]?\d{1,3}(,\d{3})+\.\d+$", ",", None),    # 1,234.56
-    (r"^[+-]?\d{1,3}(\.\d{3}){2,}$", ".", None),     # 1.234.567
-    (r"^[+-]?\d{1,3}(,\d{3}){2,}$", ",", None),      # 1,234,567
+    (r"^[+-]?[0-9]+$", None, None),
+    (r"^[+-]?[0-9]{1,3}(\.[0-9]{3})+,[0-9]+$", ".", ","),     # 1.234,56
+    (r"^[+-]?[0-9]{1,3}(,[0-9]{3})+\.[0-9]+$", ",", None),    # 1,234.56
+    (r"^[+-]?[0-9]{1,3}(\.[0-9]{3}){2,}$", ".", None),        # 1.234.567
+    (r"^[+-]?[0-9]{1,3}(,[0-9]{3}){2,}$", ",", None),         # 1,234,567
 ]
-_AMBIGUOUS = r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$"         # 1.234 / 1,234: thousands or decimals?
-_DECIMAL = r"^[+-]?\d*[.,]\d+$"
+_AMBIGUOUS = r"^[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}$"            # 1.234 / 1,234: thousands or decimals?
+_DECIMAL = r"^[+-]?[0-9]*[.,][0-9]+$"
+_DIGITS_AND_SEPARATORS = r"^[+-]?[0-9]+(?:[ \u00a0\u202f\u2009'.,]+[0-9]+)*$"
+
+
+def _compact(raw: pl.Expr) -> pl.Expr:
+    """The number's text without its currency, and without its thousands spaces when they group by three."""
+    s = (raw.str.replace(r"^(?i:€|eur)\s*", "").str.replace(r"\s*(?i:€|eur)$", "")
+         .str.strip_chars())
+    return pl.when(s.str.contains(_SPACED)).then(s.str.replace_all(_GROUP_SEP, "")).otherwise(s)
 
 
 def number_text(raw: pl.Expr) -> pl.Expr:
     """The number written in `raw` as plain '-1234.56' text, null if it is not one (or ambiguous)."""
-    s = raw.str.replace_all(r"[\s\u00a0\u202f€']|(?i:eur)", "")
+    s = _compact(raw)
     out = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
     for pattern, thousands, decimal in _NUMBER_FORMS:
         t = s if thousands is None else s.str.replace_all(thousands, "", literal=True)
@@ -144,20 +180,25 @@ def number_text(raw: pl.Expr) -> pl.Expr:
 
 
 def _number_problems(raw: pl.Expr, text: pl.Expr) -> list[tuple[pl.Expr, Message]]:
-    s = raw.str.replace_all(r"[\s\u00a0\u202f€']|(?i:eur)", "")
+    s = _compact(raw)
+    foreign = raw.str.contains(FOREIGN_DIGIT)
+    grouping = ~foreign & s.str.contains(_GROUP_SEP) & s.str.contains(_DIGITS_AND_SEPARATORS)
+    ambiguous = ~foreign & s.str.contains(_AMBIGUOUS)
     return [
-        (raw.is_not_null() & s.str.contains(_AMBIGUOUS),
-         "séparateur ambigu (milliers ou décimales ?) : écrivez 1234 ou 1,23"),
-        (raw.is_not_null() & text.is_null() & ~s.str.contains(_AMBIGUOUS), "nombre invalide"),
+        (raw.is_not_null() & foreign, FOREIGN_DIGIT_REASON),
+        (raw.is_not_null() & grouping,
+         "chiffres mal groupés : les espaces séparent les milliers par trois (1 234,5) ; sinon écrivez 1234,5"),
+        (raw.is_not_null() & ambiguous, "séparateur ambigu (milliers ou décimales ?) : écrivez 1234 ou 1,23"),
+        (raw.is_not_null() & text.is_null() & ~foreign & ~grouping & ~ambiguous, "nombre invalide"),
     ]
 
 
 def _fraction(text: pl.Expr) -> pl.Expr:
-    return text.str.extract(r"\.(\d*)$").fill_null("").str.strip_chars_end("0")
+    return text.str.extract(r"\.([0-9]*)$").fill_null("").str.strip_chars_end("0")
 
 
 def _integer_digits(text: pl.Expr) -> pl.Expr:
-    return text.str.extract(r"^-?0*(\d*)").str.len_chars()
+    return text.str.extract(r"^-?0*([0-9]*)").str.len_chars()
 
 
 def parse_decimal(col: str, scale: int, precision: int) -> Parsed:
@@ -178,7 +219,7 @@ def parse_int(col: str) -> Parsed:
     fractional = _fraction(text).str.len_chars() > 0
     too_large = _integer_digits(text) > 9
     value = pl.when(~fractional & ~too_large).then(
-        text.str.extract(r"^(-?\d+)").cast(pl.Int64, strict=False))
+        text.str.extract(r"^(-?[0-9]+)").cast(pl.Int64, strict=False))
     return Parsed(value, _number_problems(raw, text) + [
         (text.is_not_null() & fractional, "nombre entier attendu"),
         (text.is_not_null() & ~fractional & too_large, "nombre trop grand"),
@@ -196,7 +237,8 @@ def parse_bool(col: str) -> Parsed:
 
 def parse_code(col: str, kind: str, allowed: tuple[str, ...] | None) -> Parsed:
     raw = pl.col(col)
-    value = key_expr(raw).replace_strict(aliases()[kind], default=None, return_dtype=pl.String)
+    value = pl.when(~raw.str.contains(FOREIGN_DIGIT)).then(
+        key_expr(raw).replace_strict(aliases()[kind], default=None, return_dtype=pl.String))
     accepted = list(allowed) if allowed else codes(kind)
     problems = [(raw.is_not_null() & value.is_null(), f"valeur inconnue (attendu : {', '.join(accepted)})")]
     if allowed:

@@ -2,7 +2,11 @@
 from the stage the checks filled (validate.Stage, on disk), never through Python.
 
 Rows are keyed as in tables.py; a row equal to the stored one is left alone (unchanged), a different
-one is updated, a new key is inserted — and each is recorded in import_changes_<table> for undo. Only
+one is updated, a new key is inserted — and each insert or update is recorded in import_changes_<table>
+for undo. An unchanged row writes nothing: re-importing an identical export of 100,000 rows once wrote
+100,000 "unchanged" records (+31 % file size). What undo needs to know of them — that this export also
+holds rows an earlier import wrote, so that one cannot be undone under it — is kept as the list of those
+earlier imports (`holds`, in the import's summary). Only
 the columns the export holds are compared and written, so a monthly export without an optional column
 does not erase it. The SQL is built here rather than kept
 in queries/ because it is the same four statements for seven tables; every identifier placed into it
@@ -40,13 +44,14 @@ def changes_table(table: str) -> str:
     return f"import_changes_{table}"
 
 
-def merge(con: duckdb.DuckDBPyConnection, checked: Checked, counts: TableCounts, import_id: int) -> None:
+def merge(con: duckdb.DuckDBPyConnection, checked: Checked, counts: TableCounts, import_id: int) -> set[int]:
     """Upsert the valid rows of one table; fill counts.inserted/updated/unchanged; record for each row
-    what the import did to it (and, for an update, the row as it was) in import_changes_<table>."""
+    inserted or updated what the import did to it (and, for an update, the row as it was) in
+    import_changes_<table>. Returns the imports still in force that wrote rows this one leaves unchanged."""
     spec = TABLES[checked.table]
     assert checked.table in TABLES and set(checked.columns) <= set(spec.column_names)
     if not con.execute(f"select count(*) from {checked.valid} v").fetchall()[0][0]:
-        return
+        return set()
     types = column_types(con, checked.table)
     if set(spec.column_names) != set(types):
         raise RuntimeError(f"table {checked.table}: columns {sorted(types)} differ from the importer's "
@@ -69,14 +74,23 @@ def merge(con: duckdb.DuckDBPyConnection, checked: Checked, counts: TableCounts,
         f"count(*) filter (where not ({absent}) and ({changed})), "
         f"count(*) filter (where not ({absent}) and not ({changed})) "
         f"from {s} s left join {t} t on {on}").fetchall()[0]
-    # Before anything is written: what each row will do, and the previous version of updated rows.
+    # Before anything is written: the imports in force whose rows this one re-states unchanged, what each
+    # changed row will do, and the previous version of updated rows.
+    holds = set()
+    if unchanged:
+        by_key = " and ".join(f"c.{_q(k)} = s.{_q(k)}" for k in keys)
+        holds = {r[0] for r in con.execute(
+            f"select distinct c.import_id from {s} s join {t} t on {on} join {ch} c on {by_key} "
+            f"where not ({changed}) and c.action in ('inserted', 'updated') "
+            "and c.import_id not in (select import_id from import_undos)").fetchall()}
     previous = [c for c in spec.column_names if c not in keys]
-    action = f"case when {absent} then 'inserted' when ({changed}) then 'updated' else 'unchanged' end"
-    con.execute(
-        f"insert into {ch} by name select $id as import_id, {action} as action, "
-        + ", ".join(f"s.{_q(k)} as {_q(k)}" for k in keys)
-        + "".join(f", case when not ({absent}) and ({changed}) then t.{_q(c)} end as {_q(c)}" for c in previous)
-        + f" from {s} s left join {t} t on {on}", {"id": import_id})
+    action = f"case when {absent} then 'inserted' else 'updated' end"
+    if inserted or updated:
+        con.execute(
+            f"insert into {ch} by name select $id as import_id, {action} as action, "
+            + ", ".join(f"s.{_q(k)} as {_q(k)}" for k in keys)
+            + "".join(f", case when not ({absent}) then t.{_q(c)} end as {_q(c)}" for c in previous)
+            + f" from {s} s left join {t} t on {on} where {absent} or ({changed})", {"id": import_id})
     if updated:
         con.execute(f"update {t} as t set " + ", ".join(f"{_q(c)} = s.{_q(c)}" for c in values)
                     + f" from {s} s where {on} and ({changed})")
@@ -86,6 +100,7 @@ def merge(con: duckdb.DuckDBPyConnection, checked: Checked, counts: TableCounts,
                     f"where not exists (select 1 from {t} t where {on})")
     con.execute(f"drop table {s}")
     counts.inserted, counts.updated, counts.unchanged = inserted, updated, unchanged
+    return holds
 
 
 def next_import_id(con: duckdb.DuckDBPyConnection) -> int:

@@ -12,6 +12,7 @@ TEXT: dict[str, str] = {
     "accept_valid": "Importer les lignes valides même si d'autres sont rejetées",
     "accept_valid_help": "Par défaut, une seule ligne rejetée empêche tout l'import.",
     "simulate": "Simuler l'import",
+    "retry": "Relancer la simulation de ces fichiers",
     "running": "Simulation en cours…",
     "simulated": "Simulation terminée",
     "dry_run_title": "Ce que l'import ferait",
@@ -32,9 +33,18 @@ TEXT: dict[str, str] = {
     "history_title": "Historique des imports",
     "history_empty": "Aucun import enregistré dans cette base.",
     "undo_choice": "Import à annuler",
-    "undo": "Annuler cet import",
-    "undo_help": "Supprime les lignes que l'import a ajoutées et rend aux lignes qu'il a modifiées leurs valeurs "
-                 "d'avant. Si un import plus récent contient les mêmes lignes, annulez d'abord celui-là.",
+    "undo": "Annuler cet import…",
+    "undo_help": "Montre d'abord ce qui sera retiré, puis demande confirmation. Supprime les lignes que l'import a "
+                 "ajoutées et rend aux lignes qu'il a modifiées leurs valeurs d'avant. Si un import plus récent "
+                 "contient les mêmes lignes, annulez d'abord celui-là.",
+    "undo_ask": "Annuler l'import n° {id} ? Voici ce qui sera retiré de la base (lignes par table) ; rien n'est fait "
+                "avant votre confirmation.",
+    "undo_nothing": "Annuler l'import n° {id} ne retire aucune ligne (il n'a rien ajouté ni modifié) ; il sera "
+                    "marqué annulé.",
+    "undo_confirm": "Oui, annuler l'import n° {id}",
+    "undo_keep": "Non, le garder",
+    "undo_kept": "Annulation abandonnée : rien n'a changé.",
+    "id_hidden": "(identifiant masqué : voyez la ligne dans votre fichier)",
     "undone": "Import n° {id} annulé : {deleted} ligne(s) supprimée(s), {restored} ligne(s) rétablie(s).",
     "undo_refused": "Annulation impossible : {reason}.",
     "status_in_force": "en vigueur",
@@ -50,5 +60,6 @@ ISSUES = {"file": "Fichier", "line": "Ligne", "column": "Colonne", "value": "Val
 SEVERITY = {"error": "rejet", "warning": "avertissement"}
 HISTORY = {"import_id": "N°", "imported_at": "Date", "files": "Fichiers", "sha256": "SHA-256",
            "tables": "Lignes par table", "user": "Par", "via": "Depuis", "status": "État"}
+UNDO = {"table": "Table", "deleted": "Lignes supprimées", "restored": "Lignes rétablies (valeurs d'avant)"}
 
 INDICATORS: dict[str, tuple[str, str]] = {}

@@ -173,8 +173,8 @@ def test_an_unclosed_quote_in_a_later_chunk_refuses_the_file_at_its_line(base, t
                     encoding="utf-8")
     db, report = _import(base, tmp_path / "db", [path])
     assert report.status == "unreadable"
-    assert [str(i) for i in report.issues] == [f"{path}: -: guillemet non fermé à partir de la ligne 32 "
-                                               "(unexpected end of data) : fichier refusé"]
+    assert [str(i) for i in report.issues] == [f"{path}: -: guillemet non fermé à partir de la ligne 32 : "
+                                               "fichier refusé"]
     assert not list(store.work_dir(db).iterdir())
 
 

@@ -5,6 +5,7 @@ silent wrong value — and `read − rejected = inserted + updated + unchanged` 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -174,7 +175,10 @@ def test_same_export_twice_changes_nothing_and_a_newer_overlapping_one_updates(b
     report = import_paths([newer], db, today=TODAY)
     assert report.tables["sessions"].as_dict() == dict(read=3, inserted=1, updated=1, unchanged=1, rejected=0)
     assert rows(db, "select patient_age from sessions where session_id = 'C032'") == [(41,)]
-    # the change is recorded: the row as it was, for undo
+    # the change is recorded: the row as it was, for undo; the identical import 3 records no row, only
+    # that it re-states rows of import 2 (so that 2 is not undone under it)
     assert rows(db, "select import_id, action, patient_age from import_changes_sessions "
                     f"where session_id = 'C032' order by import_id") == [
-        (2, "inserted", None), (3, "unchanged", None), (4, "updated", 40)]
+        (2, "inserted", None), (4, "updated", 40)]
+    [(summary,)] = rows(db, "select summary from imports where import_id = 3")
+    assert json.loads(summary)["holds"] == [2]

@@ -47,14 +47,14 @@ def test_decimal_rejections(tmp_path, db, text, reason):
 
 
 def test_integer_forms(tmp_path, db):
-    assert _one(tmp_path, db, "participants", "8", "1 2", "12,0", extra=GROUP) == [8, 12, 12]
+    assert _one(tmp_path, db, "participants", "8", "1 000", "12,0", extra=GROUP) == [8, 1000, 12]
     path = sessions_file(tmp_path, {**GROUP, "participants": "8,5"})
     assert messages(import_paths([path], db))[0].endswith("participants: nombre entier attendu (« 8,5 »)")
 
 
 def test_both_date_formats(tmp_path, db):
     stored = _one(tmp_path, db, "session_date", "2024-03-31", "31/03/2024", "31-03-2024", "1/3/2024",
-                  "31.03.2024", "2024-03-31 00:00:00", "31/3/24", "45382", extra={"care_level": "premiere_ligne"})
+                  "31.03.2024", "2024-03-31 00:00:00", "31/3/2024", "45382", extra={"care_level": "premiere_ligne"})
     assert stored == [dt.date(2024, 3, 31)] * 3 + [dt.date(2024, 3, 1)] + [dt.date(2024, 3, 31)] * 4
 
 

@@ -107,7 +107,7 @@ def main() -> None:
                                                row(3, fee_inami_eur="1\u202f234,5"), row(4, fee_inami_eur="0,01")]))
     # --- dates
     text("09_dates_every_form.csv", lines([row(1, "31/03/2024", care_level="premiere_ligne"),
-                                           row(2, "31/3/24", care_level="premiere_ligne"),
+                                           row(2, "31.3.2024", care_level="premiere_ligne"),
                                            row(3, "2024-03-31", care_level="premiere_ligne"),
                                            row(4, "45382", care_level="premiere_ligne")]))
     text("10_dates_us_order.csv", lines([row(1, "05/06/2024"), row(2, "05/31/2024"), row(3, "06/01/2024")]))
