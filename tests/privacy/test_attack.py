@@ -45,7 +45,8 @@ def result_attributes(view_class) -> list[str]:
 
 
 def gather(source, filters: Filters):
-    """Every public result of every page view for each network variant: {(variant, attr): Result}."""
+    """Every public result of every page view for each network variant, keyed (variant, view, result name):
+    a result shown in parts (a selection, a top) is one result — its parts are its rows."""
     out = {}
     for networks in VARIANTS:
         f = replace(filters, networks=networks)
@@ -54,13 +55,16 @@ def gather(source, filters: Filters):
             for attr in result_attributes(view_class):
                 result = getattr(view, attr)
                 if isinstance(result, views.Result):
-                    out[(views.variant_of(networks), view_class.__name__, attr)] = result
+                    key = (views.variant_of(networks), view_class.__name__, result.name)
+                    if key not in out or (result.rows is None and out[key].rows is not None):
+                        out[key] = result
     return out
 
 
 def row_key(result: views.Result, i: int) -> tuple:
+    """Row i of the rows a result shows, by its dimensions."""
     dims = [c.name for c in result.decl.columns if c.role == "dimension"]
-    return tuple(str(result.whole[d][i]) for d in dims)
+    return tuple(str(result.frame[d][i]) for d in dims)
 
 
 class System:
@@ -119,12 +123,12 @@ def build_system(results) -> System:
         for col in result.decl.columns:
             if not (col.counted or col.role in ("rate", "share", "amount")):
                 continue
-            for i in range(result.whole.height):
+            for i in range(result.frame.height):
                 system.add(Cell((variant, view, attr, row_key(result, i), col.name),
-                                float(result.whole[col.name][i] or 0), published.mark(col.name, i)))
+                                float(result.frame[col.name][i] or 0), published.mark(col.name, i)))
     for (variant, view, attr), result in results.items():
         decl = result.decl
-        keys = [row_key(result, i) for i in range(result.whole.height)]
+        keys = [row_key(result, i) for i in range(result.frame.height)]
         cell = lambda k, c: (variant, view, attr, k, c)  # noqa: E731
         for col in decl.columns:
             for k in keys:
@@ -137,10 +141,10 @@ def build_system(results) -> System:
                         system.equation({cell(k, part): 1.0, cell(k, whole): -share.value / 100.0})
         parents = [c for c in decl.columns if c.role == "parent"]
         for p in parents:   # rows that sum other rows
-            by_key = {str(result.whole[p.groups][i]): keys[i] for i in range(result.whole.height)}
+            by_key = {str(result.frame[p.groups][i]): keys[i] for i in range(result.frame.height)}
             children: dict[tuple, list] = {}
-            for i in range(result.whole.height):
-                top = result.whole[p.name][i]
+            for i in range(result.frame.height):
+                top = result.frame[p.name][i]
                 if top is not None and str(top) in by_key:
                     children.setdefault(by_key[str(top)], []).append(keys[i])
             for top, rows in children.items():
@@ -148,23 +152,25 @@ def build_system(results) -> System:
                     if col.counted:
                         system.equation({cell(top, col.name): 1.0, **{cell(r, col.name): -1.0 for r in rows}})
         for column, (name, anchor_column) in decl.margins.items():  # a series adds up to its card
-            for (v2, view2, attr2), other in results.items():
-                if v2 == variant and view2 == view and other.name == name:
+            if result.rows is not None:
+                continue  # a part of the result: its rows do not add up to the card
+            for (v2, view2, name2), other in results.items():
+                if v2 == variant and view2 == view and name2 == name:
                     system.equation({cell(k, column): 1.0 for k in keys}
-                                    | {(v2, view2, attr2, (), anchor_column): -1.0})
+                                    | {(v2, view2, name2, (), anchor_column): -1.0})
     # "all" = RSN + RSK for every count of every row (people seen by both networks make it approximate:
     # a value recovered wrongly is no recovery, see System.recovered)
     for (variant, view, attr), result in results.items():
         if variant != views.ALL:
             continue
         by_network = any(c.name == "network" and c.role == "dimension" for c in result.decl.columns)
-        for i in range(result.whole.height):
+        for i in range(result.frame.height):
             k = row_key(result, i)
             for col in result.decl.columns:
                 if not col.counted:
                     continue
                 if by_network:  # the row of one network is the same figure in that network's view
-                    network = str(result.whole["network"][i])
+                    network = str(result.frame["network"][i])
                     system.equation({(views.ALL, view, attr, k, col.name): 1.0,
                                      (network, view, attr, k, col.name): -1.0})
                 else:
