@@ -78,7 +78,7 @@ def envelope_lines(lines: pl.DataFrame, date_from: date, date_to: date, last_dat
 
 ENVELOPE_LINES = ["year", "counted_label", "network", "category", "category_label", "capped", "capped_label",
                   "envelope_eur", "spent_eur", "usage_pct", "days_counted", "envelope_pro_rata_eur",
-                  "usage_pro_rata_pct"]
+                  "usage_pro_rata_pct", "units"]
 
 
 def to_date(date_to: date, last_date: date | None) -> date:
@@ -121,9 +121,9 @@ def _float(frame: pl.DataFrame, *cols: str) -> pl.DataFrame:
 def _lines_with_total(lines: pl.DataFrame) -> pl.DataFrame:
     """The year's lines (network x category) plus, per network, the total of its capped lines."""
     lines = _float(lines, "envelope_eur", "spent_eur").select(
-        "network", "category", "category_label", "capped", "envelope_eur", "spent_eur")
+        "network", "category", "category_label", "capped", "envelope_eur", "spent_eur", pl.col("units").cast(pl.Int64))
     total = (lines.filter(pl.col("capped").fill_null(False))
-             .group_by("network").agg(pl.col("envelope_eur").sum(), pl.col("spent_eur").sum())
+             .group_by("network").agg(pl.col("envelope_eur").sum(), pl.col("spent_eur").sum(), pl.col("units").sum())
              .with_columns(category=pl.lit(TOTAL), category_label=pl.lit(T["total_capped"]), capped=pl.lit(True))
              .select(lines.columns))
     return pl.concat([lines, total])
@@ -147,7 +147,7 @@ def full_previous_year(monthly: pl.DataFrame, network: str, year: int) -> bool:
     return months.dt.month().n_unique() == 12
 
 
-PROJECTION_TYPES = {"network": pl.String, "category": pl.String, "category_label": pl.String, "capped": pl.Boolean,
+PROJECTION_TYPES = {"units": pl.Int64, "network": pl.String, "category": pl.String, "category_label": pl.String, "capped": pl.Boolean,
                     "linear_flag": pl.String, "linear_flag_label": pl.String, "seasonal_flag": pl.String,
                     "seasonal_flag_label": pl.String}
 
@@ -158,7 +158,7 @@ def projections(year_lines: pl.DataFrame, monthly: pl.DataFrame, day: date) -> p
     previous one (spent_by_month from 1 January of the previous year to `day`)."""
     columns = ["network", "category", "category_label", "capped", "envelope_eur", "spent_eur", "usage_pct",
                "linear_eur", "linear_pct", "linear_flag", "linear_flag_label", "seasonal_eur", "seasonal_pct",
-               "seasonal_flag", "seasonal_flag_label"]
+               "seasonal_flag", "seasonal_flag_label", "units"]
     if year_lines.is_empty():  # typed like a full frame: a filter on `category` must not meet a Float64
         return pl.DataFrame(schema={c: PROJECTION_TYPES.get(c, pl.Float64) for c in columns})
     lines = _lines_with_total(year_lines)
@@ -189,14 +189,14 @@ def projections(year_lines: pl.DataFrame, monthly: pl.DataFrame, day: date) -> p
             "usage_pct": pct(spent), "linear_eur": linear, "linear_pct": pct(linear),
             "linear_flag": flag(pct(linear)), "linear_flag_label": flag_label(flag(pct(linear))),
             "seasonal_eur": seasonal, "seasonal_pct": pct(seasonal), "seasonal_flag": flag(pct(seasonal)),
-            "seasonal_flag_label": flag_label(flag(pct(seasonal))),
+            "seasonal_flag_label": flag_label(flag(pct(seasonal))), "units": line["units"] or 0,
         })
     order = {c: i for i, c in enumerate(["individuel", "administratif", "outreaching", "groupe", "clairvision", TOTAL])}
     return (pl.DataFrame(rows, schema_overrides={"envelope_eur": pl.Float64, "seasonal_eur": pl.Float64,
                                                  "seasonal_pct": pl.Float64, "linear_pct": pl.Float64,
                                                  "usage_pct": pl.Float64, "linear_flag": pl.String,
                                                  "linear_flag_label": pl.String, "seasonal_flag": pl.String,
-                                                 "seasonal_flag_label": pl.String})
+                                                 "seasonal_flag_label": pl.String, "units": pl.Int64})
             .with_columns(_o=pl.col("category").replace_strict(order, default=len(order)))
             .sort("network", "_o").drop("_o").select(columns))
 
@@ -205,7 +205,7 @@ def cumulative(year_lines: pl.DataFrame, monthly: pl.DataFrame, day: date) -> pl
     """Capped spend of `day`'s year, per network and month from January to `day`'s month, cumulated;
     each point dated at the month's end (at `day` for its month), with the year's capped envelope."""
     columns = {"network": pl.String, "month": pl.Date, "point_date": pl.Date, "spent_eur": pl.Float64,
-               "spent_cum_eur": pl.Float64, "envelope_eur": pl.Float64}
+               "spent_cum_eur": pl.Float64, "envelope_eur": pl.Float64, "units": pl.Int64, "units_cum": pl.Int64}
     lines = _float(year_lines, "envelope_eur")
     if lines.is_empty():
         return pl.DataFrame(schema=columns)
@@ -215,12 +215,17 @@ def cumulative(year_lines: pl.DataFrame, monthly: pl.DataFrame, day: date) -> pl
     spent = (_float(monthly, "spent_eur")
              .join(capped.select("network", "category"), on=["network", "category"])
              .filter(pl.col("year") == day.year)
-             .group_by("network", "month").agg(pl.col("spent_eur").sum()))
+             .group_by("network", "month").agg(pl.col("spent_eur").sum(), pl.col("units").cast(pl.Int64).sum()))
     envelopes = capped.group_by("network").agg(pl.col("envelope_eur").sum())
     return (grid.join(spent, on=["network", "month"], how="left").join(envelopes, on="network", how="left")
-            .with_columns(pl.col("spent_eur").fill_null(0.0))
+            .with_columns(pl.col("spent_eur").fill_null(0.0), pl.col("units").fill_null(0))
             .sort("network", "month")
             .with_columns(spent_cum_eur=pl.col("spent_eur").cum_sum().over("network"),
+                          # the fewest acts of a month so far (months without any apart): a cumulative
+                          # point differs from the one before by its month, so once a month is small every
+                          # later point is hidden with it (queries/budget/cumulative.toml)
+                          units_cum=pl.when(pl.col("units") > 0).then(pl.col("units")).cum_min().over("network")
+                          .fill_null(0),
                           point_date=pl.col("month").map_elements(lambda m: min(month_end(m), day), return_dtype=pl.Date))
             .select(list(columns)))
 

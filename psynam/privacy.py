@@ -355,10 +355,17 @@ def _protect(values: np.ndarray, rels: list[Relation], threshold: int,
         for cell in rel.cells:
             members.setdefault(cell, []).append(rel)
     # A cell alone in a published margin is known whatever we do: hiding it protects nothing (status 3).
-    for rel in rels:  # zeros are always published, so a margin whose other cells are zeros pins its cell
-        nonzero = [c for c in rel.cells if values[c] != 0]
-        if rel.exact and len(nonzero) == 1 and not status[nonzero[0]]:
-            status[nonzero[0]] = 3
+    # Zeros are always published, so a margin whose other cells are zeros pins its cell; and a cell pinned
+    # by cells known that way is known too (e.g. "all" = RSN + RSK where RSN's cell is alone in its sector
+    # and RSK's is zero): to a fixed point, so that no such cell is chosen as a complement that hides nothing.
+    changed = True
+    while changed:
+        changed = False
+        for rel in rels:
+            unknown = [c for c in rel.cells if values[c] != 0 and status[c] != 3]
+            if rel.exact and len(unknown) == 1 and not status[unknown[0]]:
+                status[unknown[0]] = 3
+                changed = True
     cache: dict = {}
     bound_rounds = rounds = 0
     tightest_first = sorted(rels, key=lambda r: len(r.cells))  # a complement in the narrowest relation

@@ -29,6 +29,7 @@ TEXT: dict[str, str] = {
     "month": "Mois",
     "point_date": "Au",
     "spent_month": "Dépensé du mois",
+    "units": "Prestations payées",
     "spent_cumulative": "Dépensé cumulé",
     "linear": "Projection linéaire",
     "linear_pct": "Projection linéaire (% de l'enveloppe)",

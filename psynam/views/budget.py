@@ -160,7 +160,7 @@ class Budget(View):
         totals = self.capped_totals.frame
         schema = {"year": pl.Int32, "to_date": pl.Date, "spent_eur": pl.Float64, "envelope_eur": pl.Float64,
                   "usage_pct": pl.Float64, "linear_eur": pl.Float64, "linear_pct": pl.Float64,
-                  "seasonal_eur": pl.Float64, "seasonal_pct": pl.Float64}
+                  "seasonal_eur": pl.Float64, "seasonal_pct": pl.Float64, "units": pl.Int64}
         if totals.is_empty():
             return self.derived("budget/year_to_date", pl.DataFrame(schema=schema))
         spent, linear = float(totals["spent_eur"].sum()), float(totals["linear_eur"].sum())
@@ -173,17 +173,19 @@ class Budget(View):
         frame = pl.DataFrame({"year": [self.year], "to_date": [self.to_date], "spent_eur": [spent],
                               "envelope_eur": [envelope], "usage_pct": [share(spent)], "linear_eur": [linear],
                               "linear_pct": [share(linear)], "seasonal_eur": [seasonal],
-                              "seasonal_pct": [share(seasonal)]}, schema=schema)
+                              "seasonal_pct": [share(seasonal)], "units": [int(totals["units"].sum())]},
+                             schema=schema)
         return self.derived("budget/year_to_date", frame)
 
     @result
     def capped_usage(self) -> Result:
         """The capped budget used to date, one row (the Overview's card, the report's key figures)."""
-        frame = self.year_to_date.frame.select("year", "to_date", "spent_eur", "envelope_eur", "usage_pct")
+        frame = self.year_to_date.frame.select("year", "to_date", "spent_eur", "envelope_eur", "usage_pct", "units")
         if frame.is_empty():  # always one row: the card shows "—", never nothing
             frame = pl.DataFrame({"year": [self.year or self.filters.date_to.year], "to_date": [self.to_date]},
                                  schema_overrides={"year": pl.Int32, "to_date": pl.Date}).with_columns(
-                [pl.lit(None, pl.Float64).alias(c) for c in ("spent_eur", "envelope_eur", "usage_pct")])
+                [pl.lit(None, pl.Float64).alias(c) for c in ("spent_eur", "envelope_eur", "usage_pct")]
+                + [pl.lit(0, pl.Int64).alias("units")])
         return self.derived("budget/capped_usage", frame)
 
     @cached_property

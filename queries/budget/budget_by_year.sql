@@ -4,7 +4,9 @@
 -- Parameters: $date_from, $date_to (date); $networks (varchar[] or NULL). Other filters do not apply:
 --   envelopes are set per network and category, not per commune or care level.
 -- Output: year, network, category, category_label, capped (boolean, null when no envelope row),
---   envelope_eur, spent_eur (decimal, euros), usage_pct (0-100; null for uncapped lines or no envelope).
+--   envelope_eur, spent_eur (decimal, euros), usage_pct (0-100; null for uncapped lines or no envelope),
+--   units (integer: the sessions, clairvisions and yearly fees paid — the count behind spent_eur, since
+--   euros ÷ a public tariff give it back; never shown, it tells the suppression when the amount is small).
 with sessions_in as (
     select year, network, budget_category, fee_inami_eur
     from f_sessions($date_from, $date_to, $networks, null, null, null, null, null)
@@ -17,21 +19,22 @@ clairvisions_in as (
 
 -- The yearly administrative fee, due at each patient's first individual session of the year (f_admin_fees).
 admin_fee as (
-    select year(first_date) as year, network, 'administratif' as category, sum(amount_eur) as spent_eur
+    select year(first_date) as year, network, 'administratif' as category, sum(amount_eur) as spent_eur,
+        count(*) as units
     from f_admin_fees($date_from, $date_to, $networks)
     group by all
 ),
 
 spent as (
-    select year, network, budget_category as category, sum(fee_inami_eur) as spent_eur
+    select year, network, budget_category as category, sum(fee_inami_eur) as spent_eur, count(*) as units
     from sessions_in
     group by all
     union all
-    select year, network, 'clairvision', sum(fee_inami_eur)
+    select year, network, 'clairvision', sum(fee_inami_eur), count(*)
     from clairvisions_in
     group by all
     union all
-    select year, network, category, spent_eur
+    select year, network, category, spent_eur, units
     from admin_fee
 ),
 
@@ -43,7 +46,7 @@ envelopes as (
 ),
 
 spent_by_line as (
-    select year, network, category, sum(spent_eur) as spent_eur
+    select year, network, category, sum(spent_eur) as spent_eur, sum(units) as units
     from spent
     group by all
 ),
@@ -60,7 +63,8 @@ select
     e.capped,
     e.envelope_eur,
     coalesce(s.spent_eur, 0)::decimal(14, 2) as spent_eur,
-    case when e.capped then 100.0 * coalesce(s.spent_eur, 0) / nullif(e.envelope_eur, 0) end as usage_pct
+    case when e.capped then 100.0 * coalesce(s.spent_eur, 0) / nullif(e.envelope_eur, 0) end as usage_pct,
+    coalesce(s.units, 0)::integer as units
 from envelopes as e
 full join spent_by_line as s using (year, network, category)
 left join labels as l on l.category = coalesce(e.category, s.category)

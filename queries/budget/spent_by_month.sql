@@ -5,7 +5,8 @@
 -- Grain: one row per month x network x category with spending in the period.
 -- Parameters: $date_from, $date_to (date, closed range); $networks (varchar[] or NULL = all).
 --   Other filters do not apply: envelopes are set per network and category.
--- Output: year (integer), month (date, first day), network, category, spent_eur (decimal, euros).
+-- Output: year (integer), month (date, first day), network, category, spent_eur (decimal, euros),
+--   units (integer: the sessions, clairvisions and yearly fees paid, the count behind spent_eur).
 with sessions_in as (
     select * from f_sessions($date_from, $date_to, $networks, null, null, null, null, null)
 ),
@@ -16,21 +17,22 @@ clairvisions_in as (
 
 -- The yearly administrative fee, due at each patient's first individual session of the year (f_admin_fees).
 admin_fee as (
-    select date_trunc('month', first_date)::date as month, network, 'administratif' as category, sum(amount_eur) as spent_eur
+    select date_trunc('month', first_date)::date as month, network, 'administratif' as category, sum(amount_eur) as spent_eur,
+        count(*) as units
     from f_admin_fees($date_from, $date_to, $networks)
     group by all
 ),
 
 spent as (
-    select month, network, budget_category as category, sum(fee_inami_eur) as spent_eur
+    select month, network, budget_category as category, sum(fee_inami_eur) as spent_eur, count(*) as units
     from sessions_in
     group by all
     union all
-    select month, network, 'clairvision', sum(fee_inami_eur)
+    select month, network, 'clairvision', sum(fee_inami_eur), count(*)
     from clairvisions_in
     group by all
     union all
-    select month, network, category, spent_eur
+    select month, network, category, spent_eur, units
     from admin_fee
 )
 
@@ -39,7 +41,8 @@ select
     month,
     network,
     category,
-    sum(spent_eur)::decimal(14, 2) as spent_eur
+    sum(spent_eur)::decimal(14, 2) as spent_eur,
+    sum(units)::integer as units
 from spent
 group by all
 order by month, network, category

@@ -56,8 +56,8 @@ def small_view(e2e_db) -> tuple[str, int]:
     con = duckdb.connect(str(e2e_db), read_only=True)
     try:
         nis, name, month = con.execute("""
-            select s.session_commune, c.name_fr, date_trunc('month', s.session_date)::date as month
-            from stg_sessions s join ref_communes c on c.nis = s.session_commune
+            select s.commune, c.name_fr, date_trunc('month', s.session_date)::date as month
+            from stg_sessions s join ref_communes c on c.nis = s.commune
             group by all having count(*) between 1 and 4 order by month desc, c.name_fr limit 1""").fetchall()[0]
         following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         end = date.fromordinal(following.toordinal() - 1)

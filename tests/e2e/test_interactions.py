@@ -109,7 +109,8 @@ def test_csv_and_excel_downloads_hold_the_charts_figures(desktop, server):
     header = list(data[0])
     assert sum(int(r[header.index("Séances")]) for r in data[1:]) == sessions
     notes = {r[0]: r[1] for r in book["Définitions"].iter_rows(values_only=True)}
-    assert "Réseau" in notes["Filtres"] and "Données jusqu'au" in notes
+    # the filters in words: the period, and the filters left unset said as such ("tous réseaux")
+    assert notes["Filtres"].startswith("Du ") and "réseau" in notes["Filtres"].lower() and "Données jusqu'au" in notes
 
 
 def test_a_click_on_a_commune_of_the_map_focuses_the_south_page(desktop, server):
