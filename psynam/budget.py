@@ -224,7 +224,7 @@ def cumulative(year_lines: pl.DataFrame, monthly: pl.DataFrame, day: date) -> pl
                           # the fewest acts of a month so far (months without any apart): a cumulative
                           # point differs from the one before by its month, so once a month is small every
                           # later point is hidden with it (queries/budget/cumulative.toml)
-                          units_cum=pl.when(pl.col("units") > 0).then(pl.col("units")).cum_min().over("network")
+                          units_cum=pl.when(pl.col("units") > 0).then(pl.col("units")).cum_min().forward_fill().over("network")
                           .fill_null(0),
                           point_date=pl.col("month").map_elements(lambda m: min(month_end(m), day), return_dtype=pl.Date))
             .select(list(columns)))

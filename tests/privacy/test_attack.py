@@ -193,6 +193,23 @@ def structural_leaks(results) -> list[str]:
     return out
 
 
+def money_leaks(results) -> list[str]:
+    """Euros ÷ a public tariff (83 € a session, 60 € a yearly fee) give a count back: a published amount
+    whose acts (the counts it names in `of`) are few is a small count published."""
+    out = []
+    for (variant, view, attr), result in results.items():
+        published = result.published()
+        for col in result.decl.columns:
+            if col.role != "amount":
+                continue
+            assert col.of, f"{result.name}.{col.name}: an amount names the counts it pays"
+            for i in range(published.frame.height):
+                if published.mark(col.name, i) is None and published.frame[col.name][i] not in (None, 0) and \
+                        any(privacy.is_small(result.frame[c][i]) for c in col.of):
+                    out.append(f"{variant}/{result.name}[{i}].{col.name} = {published.frame[col.name][i]}")
+    return out
+
+
 @st.composite
 def small_filters(draw):
     start = draw(st.dates(date(2021, 9, 1), date(2026, 10, 1)))
@@ -220,6 +237,8 @@ def test_no_hidden_cell_is_recovered_from_the_public_outputs(sample_source, filt
     TRIED["hidden"] += sum(1 for c in system.cells.values() if c.mark is not None)
     leaks = structural_leaks(results)
     assert not leaks, f"{filters}: published beside a hidden count: {leaks[:10]}"
+    money = money_leaks(results)
+    assert not money, f"{filters}: amounts of few acts published: {money[:10]}"
     found = [(k, v, t) for k, v, t in system.recovered() if privacy.is_small(t) or system.cells[k].mark]
     assert not found, f"{filters}: recovered {len(found)} hidden cells, e.g. {found[:5]}"
 
