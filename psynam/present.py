@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from psynam import formatting as fmt, labels, links, ui
+from psynam import formatting as fmt
+from psynam import labels, links, ui
 from psynam.filters import Filters
 from psynam.labels.report import TEXT as T
 from psynam.report import Report, build
@@ -127,8 +129,8 @@ def run() -> None:
                   disabled=index == len(deck) - 1 and not st.query_params.get(AUTO_PARAM),
                   on_click=_go, args=((index + 1) % len(deck),))
     nav[2].caption(T["page"].format(n=index + 1, total=len(deck)) + " · " + T["present_hint"])
-    nav[3].link_button(T["exit"], "?" + "&".join(f"{k}={v}" for k in ("periode", "reseau")
-                                                     for v in st.query_params.get_all(k)), icon=":material/close:")
+    nav[3].link_button(T["exit"], "?" + urlencode([(k, v) for k in ("periode", "reseau", "comparaison")
+                                                   for v in st.query_params.get_all(k)]), icon=":material/close:")
 
     auto = st.query_params.get(AUTO_PARAM)
     if auto and auto.isdigit() and int(auto) > 0:

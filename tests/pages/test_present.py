@@ -47,3 +47,12 @@ def test_a_chart_slide_has_its_findings_and_the_network(slides):
     assert any("Le sud de la province" in h.value for h in at.header)
     footer = " ".join(m.value for m in at.markdown)
     assert "RSN (adultes)" in footer
+
+
+def test_the_exit_link_keeps_the_period_network_and_comparison(slides):
+    at = slides(reseau="RSN (adultes)", comparaison="Un an avant")
+    exit_link = next(b for b in at.get("link_button") if "close" in str(b.proto.icon))
+    url = exit_link.proto.url
+    assert "present" not in url
+    assert "periode=2024-01-01&periode=2024-12-31" in url and "reseau=RSN+%28adultes%29" in url
+    assert "comparaison=Un+an+avant" in url
