@@ -123,9 +123,10 @@ def build_system(results) -> System:
         for col in result.decl.columns:
             if not (col.counted or col.role in ("rate", "share", "amount")):
                 continue
-            for i in range(result.frame.height):
+            for i in range(result.frame.height):  # a column no file shows (`export = false`) is unknown
+                mark = published.mark(col.name, i) if col.exported else "non publié"
                 system.add(Cell((variant, view, attr, row_key(result, i), col.name),
-                                float(result.frame[col.name][i] or 0), published.mark(col.name, i)))
+                                float(result.frame[col.name][i] or 0), mark))
     for (variant, view, attr), result in results.items():
         decl = result.decl
         keys = [row_key(result, i) for i in range(result.frame.height)]
