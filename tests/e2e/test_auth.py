@@ -8,13 +8,15 @@ import os
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from datetime import date
+from urllib.parse import urlencode
 
 import duckdb
 import pytest
 
-from psynam import ROOT, audit, metrics
+from psynam import ROOT, audit, labels, metrics
 from psynam.filters import Filters
 from tests.e2e.auth_provider import sign_in, sign_out
 from tests.e2e.conftest import PSEUDONYM, page_text, settle
@@ -52,20 +54,18 @@ def auth_server(oidc, auth_ports, e2e_db, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def small_view(e2e_db) -> tuple[str, int]:
-    """A link to a view whose session count is a small count (1 to 4), and that count, from the queries."""
+    """A link to a view whose session count is a small count (1 to 4), and that count, from the queries: a
+    single day and one network (a public screen honours the period and the network only)."""
     con = duckdb.connect(str(e2e_db), read_only=True)
     try:
-        nis, name, month = con.execute("""
-            select s.commune, c.name_fr, date_trunc('month', s.session_date)::date as month
-            from stg_sessions s join ref_communes c on c.nis = s.commune
-            group by all having count(*) between 1 and 4 order by month desc, c.name_fr limit 1""").fetchall()[0]
-        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        end = date.fromordinal(following.toordinal() - 1)
-        count = metrics.activity(metrics.runner(con), Filters(month, end, communes=(nis,)))["sessions"]
+        day, network = con.execute("""
+            select session_date, network from stg_sessions
+            group by all having count(*) between 1 and 4 order by session_date desc, network limit 1""").fetchall()[0]
+        count = metrics.activity(metrics.runner(con), Filters(day, day, networks=(network,)))["sessions"]
     finally:
         con.close()
     assert 1 <= count <= 4
-    return f"?periode={month.isoformat()}&periode={end.isoformat()}&commune={name}", count
+    return f"?{urlencode([('periode', day.isoformat()), ('periode', day.isoformat()), ('reseau', labels.NETWORKS[network])])}", count
 
 
 def sessions_card(page) -> str:
@@ -145,14 +145,23 @@ def test_a_user_without_role_is_refused(auth_server, fresh):
 
 
 def test_without_login_a_proxied_request_is_refused(server, browser):
-    """No login configured: the laptop's coordinator on loopback, but nobody through a proxy."""
-    context = browser.new_context(locale="fr-BE", extra_http_headers={"X-Forwarded-For": "203.0.113.7"})
+    """No login configured: the laptop's coordinator on loopback, but nobody through a proxy. A proxy forwards
+    the name it was reached by (Host) and the client's address (X-Forwarded-For); Chromium 150 no longer sends
+    extra headers on the WebSocket upgrade, where Streamlit reads them, so the browser reaches the loopback
+    server by a public name, as through a proxy, and sends the forwarded address for browsers that do."""
+    from tests.e2e.conftest import CHROMIUM
+    port = urllib.parse.urlparse(server).port
+    proxied = browser.browser_type.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--host-resolver-rules=MAP psynam.example 127.0.0.1"])
+    context = proxied.new_context(locale="fr-BE", extra_http_headers={"X-Forwarded-For": "203.0.113.7"})
     page = context.new_page()
     try:
-        page.goto(server)
+        page.goto(f"http://psynam.example:{port}/")
         settle(page)
         text = page_text(page)
         assert "n'est pas servi" in text and "aucune connexion n'est configurée" in text
         assert not page.locator('[data-testid="stMetric"]').count()
     finally:
         context.close()
+        proxied.close()
