@@ -205,6 +205,20 @@ def chart(key: str, result: Result, build: Callable[[privacy.Published], object]
     return state
 
 
+def chart_or_note(key: str, result: Result, build, note: str, **kwargs):
+    """A chart, or its title and a note (instead of the generic "no data") when the result is empty."""
+    if result.is_empty:
+        st.subheader(result.title)
+        st.info(note)
+        return None
+    return chart(key, result, build, **kwargs)
+
+
+def sentence(text: str, result: Result) -> str:
+    """A sentence with a one-row result's cells as the screen shows them (its mark when hidden)."""
+    return text.format(**{n: text_of(result, n) for n in result.decl.names})
+
+
 def hides(table: privacy.Published, columns: list[export.Column]) -> bool:
     """Whether a table hides a cell among the columns an output shows."""
     return any(table.mark(c.name, i) for c in columns for i in range(table.frame.height))
