@@ -164,16 +164,16 @@ def downloads(key: str, result: Result, title: str, definition: str, *, build=No
     def tracked(make, name: str):  # checked and written in the audit log when the file is asked for
         return audit.tracked(make, file_name=name, view=key, filters=filters)
 
-    cols = st.columns([1, 1, 2, 4] if build else [1, 1, 6])
-    cols[0].download_button(labels.DOWNLOADS["csv"], tracked(lambda: export.to_csv(published(), columns), f"{stem}.csv"),
-                            f"{stem}.csv", "text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    cols[1].download_button(labels.DOWNLOADS["xlsx"],
-                            tracked(lambda: export.to_xlsx([(title, published(), columns)], info()), f"{stem}.xlsx"),
-                            f"{stem}.xlsx", XLSX_MIME, key=f"{key}_xlsx", icon=":material/download:",
-                            on_click="ignore")
+    # One wrapping row of buttons sized to their labels: columns would cut them ("C…", "E…") at 1280 px.
+    row = st.container(horizontal=True, gap="small", key=f"{key}_downloads")
+    row.download_button(labels.DOWNLOADS["csv"], tracked(lambda: export.to_csv(published(), columns), f"{stem}.csv"),
+                        f"{stem}.csv", "text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+    row.download_button(labels.DOWNLOADS["xlsx"],
+                        tracked(lambda: export.to_xlsx([(title, published(), columns)], info()), f"{stem}.xlsx"),
+                        f"{stem}.xlsx", XLSX_MIME, key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
     if build is None:
         return
-    with cols[2].popover(labels.DOWNLOADS["image"], icon=":material/image:"):
+    with row.popover(labels.DOWNLOADS["image"], icon=":material/image:"):
         for kind, size, suffix in (("png", "slide", ""), ("svg", "slide", ""), ("png", "a4", "_a4"),
                                    ("svg", "a4", "_a4")):
             name = f"{stem}{suffix}.{kind}"

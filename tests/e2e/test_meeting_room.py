@@ -76,7 +76,7 @@ _UNLABELLED_JS = """() => [...document.querySelectorAll('[data-testid="stDownloa
     + '[data-testid="stPopover"] > div > button')]
   .filter(b => { const r = b.getBoundingClientRect(); return r.width > 0 && r.height > 0; })
   .map(b => b.innerText.replace(/(download|image|keyboard_arrow_down|expand_more)/g, '').trim())
-  .filter(t => !/CSV|Excel|Image|PNG|SVG/.test(t))"""
+  .filter(t => !/CSV|Excel|Image|PNG|SVG|ZIP/.test(t))"""
 
 # A chart's legend or colour bar drawn over the chart's own title (Plotly's .gtitle) or the plot area's top.
 _OVERLAP_JS = """() => {
@@ -127,6 +127,8 @@ def test_page_holds_at_each_size(browser, server, screenshots, file, key, path, 
     try:
         shoot(page, screenshots, f"layout_{key}_{size[0]}x{size[1]}", full=True)
         problems = []
+        if page.locator('[data-testid="stException"]').count():
+            problems.append("an exception is shown")
         cut = page.evaluate(_CUT_JS)
         if cut:
             problems.append(f"cut text: {cut[:6]}")
