@@ -60,24 +60,24 @@ if boundaries.warning:
 focus = st.session_state.get(FOCUS) if st.session_state.get(FOCUS) in known else None
 st.caption(T["geography_note"] + " " + T["click_hint"])
 
-left, right = st.columns([3, 2], gap="large")
+note = T["boundaries_note"] if boundaries.usable else T["tiles_note"]
+blocks.chart("south_map", view.coverage_map(indicator.glossary, note), lambda t: maps.commune_map(
+    t, communes, indicator.key, boundaries=boundaries, selected=view.selected, focus=focus),
+    subset="map", **clickable("south_map"))
+for part, text in ((view.outside_province, "outside"), (view.unknown_commune, "unknown")):
+    if not part.is_empty:
+        st.markdown(f":material/info: {blocks.sentence(T[text], part)}")
+if focus:  # the focused commune's figures, published as every output publishes them
+    row = view.commune(focus)
+    head, button = st.columns([4, 1], vertical_alignment="center")
+    head.subheader(blocks.sentence(T["focus"], row))
+    button.button(T["reset"], key="south_reset", icon=":material/close:", on_click=focus_on, args=(None,))
+    blocks.cards(row, None, FOCUS_FIGURES, per_row=3, help=HELP)
+left, right = st.columns(2, gap="large")
 with left:
-    note = T["boundaries_note"] if boundaries.usable else T["tiles_note"]
-    blocks.chart("south_map", view.coverage_map(indicator.glossary, note), lambda t: maps.commune_map(
-        t, communes, indicator.key, boundaries=boundaries, selected=view.selected, focus=focus),
-        subset="map", **clickable("south_map"))
-    for part, text in ((view.outside_province, "outside"), (view.unknown_commune, "unknown")):
-        if not part.is_empty:
-            st.markdown(f":material/info: {blocks.sentence(T[text], part)}")
-    if focus:  # the focused commune's figures, published as every output publishes them
-        row = view.commune(focus)
-        head, button = st.columns([4, 1], vertical_alignment="center")
-        head.subheader(blocks.sentence(T["focus"], row))
-        button.button(T["reset"], key="south_reset", icon=":material/close:", on_click=focus_on, args=(None,))
-        blocks.cards(row, None, FOCUS_FIGURES, per_row=3, help=HELP)
-with right:
     blocks.chart("south_share_by_month", view.south_share_by_month,
                  lambda t: charts.south_share_by_month(t, milestones, period=period))
+with right:
     blocks.chart("south_north_south", view.north_south(indicator.glossary),
                  lambda t: charts.north_south(t, indicator.key))
 

@@ -16,6 +16,7 @@ import streamlit as st
 
 from psynam import access, audit, export, formatting as fmt, labels, privacy, ui, views
 from psynam.charts.files import Stamp
+from psynam.charts.reading import reading
 from psynam.views import Result
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -197,8 +198,10 @@ def chart(key: str, result: Result, build: Callable[[privacy.Published], object]
         return None
     shown = result.table(ui.public_mode())
     ui.current_charts().append(ChartRecord(key, title, definition, build, result, subset))
-    state = st.plotly_chart(build(shown), key=key, config=PLOTLY_CONFIG, **chart_kwargs)
-    st.caption(definition)
+    figure = build(shown)
+    said = reading(figure)  # its main reading: the text alternative, and a line under it
+    state = st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, alt=f"{title}. {said}", **chart_kwargs)
+    st.caption(f"{said}  \n{definition}")
     if hides(shown, result.columns(subset)):
         st.caption(marks_note(result.threshold))
     downloads(key, result, title, definition, build=build, subset=subset)

@@ -29,6 +29,8 @@ CSS = """
   text-overflow: clip !important; }
 [data-testid="stDateInputQuickSelect"] { display: none !important; }
 .st-key-psynam_style { display: none !important; }
+/* At a phone's width the 38 names would overlap on the map: they stay in the hover (a tap). */
+@media (max-width: 640px) { .st-key-south_map .scattergeolayer text { display: none; } }
 """
 
 # Exact strings (text, title, aria-label, placeholder, Plotly's data-title) -> French.

@@ -28,7 +28,7 @@ NO_VALUE = "#dee2e6"
 # A hidden value: a sand fill that is on neither colour scale (nor the grey of "no value"), hatched on tiles.
 HIDDEN = "#d8c7a3"
 HATCH = "#8d7b5a"
-ARRONDISSEMENT_LINES = {"Namur": "#343a40", "Dinant": "#6a4c93", "Philippeville": "#9c6644"}
+ARRONDISSEMENT_LINES = {"Namur": "#000000", "Dinant": "#CC79A7", "Philippeville": "#9c6644"}
 # The colour bar lies across the top of the map: at a phone's width a vertical bar would take a third of it.
 COLOUR_BAR = {"orientation": "h", "x": 0.5, "xanchor": "center", "y": 1.0, "yanchor": "bottom", "len": 0.9,
               "thickness": 12}
@@ -274,7 +274,7 @@ def tile_map(table, communes: pl.DataFrame, indicator_key: str, *,
 # ---- real boundaries -------------------------------------------------------------------------------------
 
 def boundary_map(table, boundaries: geo.Boundaries, indicator_key: str, *, communes: pl.DataFrame | None = None,
-                 selected: set[str] | None = None, focus: str | None = None, height: int = 620) -> go.Figure:
+                 selected: set[str] | None = None, focus: str | None = None, height: int = 700) -> go.Figure:
     """The communes' real boundaries on a blank map (no base layer to download), fitted to the features; a
     hidden value filled with HIDDEN; with `communes` (the reference, its centroids), each commune's name
     written on it in ink that reads on its fill."""
