@@ -27,6 +27,7 @@ CSS = """
 [data-testid="stMain"] [data-testid="stDownloadButton"] button p, [data-testid="stPopoverButton"] p,
 [data-testid="stBaseButton-secondary"] p { white-space: nowrap !important; overflow: visible !important;
   text-overflow: clip !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4a4f57 !important; opacity: 1 !important; }
 [data-testid="stDateInputQuickSelect"] { display: none !important; }
 .st-key-psynam_style { display: none !important; }
 /* At a phone's width the 38 names would overlap on the map: they stay in the hover (a tap). */
