@@ -184,3 +184,59 @@ def test_widgets_opened_show_no_english(browser, server, screenshots):
         assert not english, f"English in opened widgets: {english}"
     finally:
         context.close()
+
+
+def _slide_settled(page, timeout_s: float = TIMEOUT_S) -> None:
+    """A slide has no h1 (charts are h2): settled when the run is over and the footer is drawn."""
+    page.wait_for_function("""() => { const app = document.querySelector('[data-testid="stApp"]');
+        return !!app && app.dataset.testScriptState === 'notRunning'
+          && !!document.querySelector('.st-key-present_footer .st-key-present_next')
+          && !document.querySelector('[data-stale="true"]'); }""", timeout=timeout_s * 1000)
+    page.wait_for_timeout(600)
+
+
+_SLIDE_FITS_JS = """() => {
+  const footer = document.querySelector('.st-key-present_footer').getBoundingClientRect();
+  const nav = ['.st-key-present_prev', '.st-key-present_next'].map(s => document.querySelector(s).getBoundingClientRect());
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const content = [...main.querySelectorAll('h1, h2, .js-plotly-plot, [data-testid="stMetric"], .st-key-present_findings')]
+    .filter(e => !e.closest('.st-key-present_footer')).map(e => e.getBoundingClientRect().bottom);
+  return {navOnScreen: nav.every(r => r.top >= 0 && r.bottom <= innerHeight && r.height > 0),
+          footerBottom: footer.bottom, contentBottom: Math.max(...content), footerTop: footer.top,
+          height: innerHeight, slide: document.querySelector('.st-key-present_footer').innerText.match(/\\d+ \\/ \\d+/)?.[0]};
+}"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["1280x720", "1920x1080"])
+def test_every_slide_fits_with_its_navigation_and_the_keyboard_moves(browser, server, screenshots, size):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="fr-BE")
+    context.set_default_timeout(TIMEOUT_S * 1000)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/?present=1")
+        _slide_settled(page)
+        total = int(page.evaluate(_SLIDE_FITS_JS)["slide"].split("/")[1])
+        assert total >= 10, "the map, the monthly trend and the ceilings slides are missing"
+        seen, problems = [], []
+        for n in range(1, total + 1):
+            state = page.evaluate(_SLIDE_FITS_JS)
+            seen.append(state["slide"])
+            shoot(page, screenshots, f"layout_slide{n:02d}_{size[0]}x{size[1]}")
+            if not state["navOnScreen"] or state["footerBottom"] > state["height"] + 1:
+                problems.append(f"slide {n}: navigation off screen")
+            if state["contentBottom"] > state["footerTop"] + 1:
+                problems.append(f"slide {n}: content under the footer ({state['contentBottom']:.0f} > {state['footerTop']:.0f})")
+            english = english_in(page.evaluate(_TEXTS_JS))
+            if english:
+                problems.append(f"slide {n}: English {english}")
+            if n < total:
+                page.locator("h1, h2").first.click()  # the page has the focus, not a button
+                page.keyboard.press("ArrowRight")
+                page.wait_for_function(f"() => document.querySelector('.st-key-present_footer')?.innerText.includes('{n + 1} / {total}')")
+                _slide_settled(page)
+        assert seen == [f"{n} / {total}" for n in range(1, total + 1)], seen
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function(f"() => document.querySelector('.st-key-present_footer')?.innerText.includes('{total - 1} / {total}')")
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
