@@ -159,7 +159,8 @@ def _chart_slide(chart, section_title: str, index: int) -> None:
     st.header(f"{section_title} — {chart.title}")
     left, right = st.columns([3, 2], gap="large", vertical_alignment="center")
     fig = chart.figure()
-    fig.update_layout(height=CHART_HEIGHT, font={"size": 16}, legend={"font": {"size": 15}},
+    fig.update_layout(height=CHART_HEIGHT + (90 if chart.key == "present_map" else 0), font={"size": 16},
+                      legend={"font": {"size": 15}},
                       margin={"t": 30, "b": 10})
     fig.update_xaxes(tickfont={"size": 17}, title_font={"size": 17})
     fig.update_yaxes(tickfont={"size": 16}, title_font={"size": 17})

@@ -191,6 +191,8 @@ def _slide_settled(page, timeout_s: float = TIMEOUT_S) -> None:
     page.wait_for_function("""() => { const app = document.querySelector('[data-testid="stApp"]');
         return !!app && app.dataset.testScriptState === 'notRunning'
           && !!document.querySelector('.st-key-present_footer .st-key-present_next')
+          && !document.querySelector('[data-testid="stSkeleton"]')
+          && !!document.querySelector('[data-testid="stMainBlockContainer"] .js-plotly-plot, [data-testid="stMetricValue"]')
           && !document.querySelector('[data-stale="true"]'); }""", timeout=timeout_s * 1000)
     page.wait_for_timeout(600)
 
