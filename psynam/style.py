@@ -29,9 +29,11 @@ CSS = """
   text-overflow: clip !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4a4f57 !important; opacity: 1 !important; }
 [data-testid="stDateInputQuickSelect"] { display: none !important; }
+/* Segmented controls wrap at a phone's width rather than hiding their last options in a scroll. */
+[data-testid="stButtonGroup"] > div { flex-wrap: wrap !important; overflow-x: visible !important; row-gap: 0.4rem; }
 .st-key-psynam_style { display: none !important; }
 /* At a phone's width the 38 names would overlap on the map: they stay in the hover (a tap). */
-@media (max-width: 640px) { .st-key-south_map .scattergeolayer text { display: none; } }
+@media (max-width: 640px) { .st-key-south_map .trace.scattergeo text { display: none; } }
 """
 
 # Exact strings (text, title, aria-label, placeholder, Plotly's data-title) -> French.

@@ -3,7 +3,7 @@
 screen, built from the published table, so the sentence shows no more than the chart does.
 
 - bars: the highest bar of the first series (and the lowest when there are several bars);
-- lines over dates: the last point of the first series, and its highest point;
+- lines over dates: the last point of each series (three at most), and its highest point;
 - a map: the commune with the highest value of the colour scale;
 - anything else: the number of series.
 """
@@ -79,12 +79,14 @@ def _reading(fig: go.Figure) -> str:
             lo = min(pairs, key=lambda p: p[1])
             parts.append(WORDS["lowest"].format(label=_label(lo[0]), value=_number(lo[1])))
         return f"{WORDS['prefix'].format(name=t.name or '').rstrip(' —')} : " + " ; ".join(parts) + "."
-    if lines:
-        t, pairs = lines[0], _pairs(lines[0])
-        last, hi = pairs[-1], max(pairs, key=lambda p: p[1])
-        return (f"{WORDS['prefix'].format(name=t.name)} : " + WORDS["last"].format(label=_label(last[0]),
-                value=_number(last[1])) + " ; " + WORDS["highest"].format(label=_label(hi[0]), value=_number(hi[1]))
-                + ".")
+    if lines:  # each series (three at most): its last point and its highest
+        parts = []
+        for t in lines[:3]:
+            pairs = _pairs(t)
+            last, hi = pairs[-1], max(pairs, key=lambda p: p[1])
+            parts.append(f"{t.name} : " + WORDS["last"].format(label=_label(last[0]), value=_number(last[1]))
+                         + ", " + WORDS["highest"].format(label=_label(hi[0]), value=_number(hi[1])))
+        return "En bref — " + " ; ".join(parts) + "."
     if heat:
         return WORDS["prefix"].format(name=heat[0].name) + "."
     named = [t for t in data if getattr(t, "name", None)]
