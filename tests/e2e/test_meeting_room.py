@@ -39,7 +39,10 @@ _TEXTS_JS = """() => {
   const out = [];
   const visible = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0
     && getComputedStyle(e).visibility !== 'hidden'; };
-  out.push(document.body.innerText);
+  // a command to type (`python -m psynam report --from …`) is not prose: code is left out
+  let text = document.body.innerText;
+  for (const c of document.querySelectorAll('code')) text = text.split(c.innerText).join(' ');
+  out.push(text);
   for (const e of document.querySelectorAll('[title], [placeholder], [aria-label], [data-title]')) {
     if (!visible(e)) continue;
     for (const a of ['title', 'placeholder', 'aria-label', 'data-title']) {
@@ -71,12 +74,14 @@ _CUT_JS = """() => {
   return [...new Set(cut)];
 }"""
 
-# Every download button and image popover shows its label: CSV, Excel, Images (not only an icon).
+# Every download button and image popover shows a label beside its icon (CSV, Excel, Image…, Rapport PDF…).
 _UNLABELLED_JS = """() => [...document.querySelectorAll('[data-testid="stDownloadButton"] button, '
     + '[data-testid="stPopover"] > div > button')]
   .filter(b => { const r = b.getBoundingClientRect(); return r.width > 0 && r.height > 0; })
-  .map(b => b.innerText.replace(/(download|image|keyboard_arrow_down|expand_more)/g, '').trim())
-  .filter(t => !/CSV|Excel|Image|PNG|SVG|ZIP/.test(t))"""
+  .filter(b => { const label = b.querySelector('[data-testid="stMarkdownContainer"]');
+                 return !label || !label.innerText.trim() || label.getBoundingClientRect().width < 8; })
+  .map(b => b.innerText.trim().slice(0, 40))"""
+
 
 # A chart's legend or colour bar drawn over the chart's own title (Plotly's .gtitle) or the plot area's top.
 _OVERLAP_JS = """() => {
@@ -162,19 +167,21 @@ def test_widgets_opened_show_no_english(browser, server, screenshots):
     context, page = open_at(browser, server, "", (1366, 768))
     try:
         seen = []
-        for select in page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').all()[:2]:
-            select.locator('[data-baseweb="select"]').click()
-            page.wait_for_timeout(300)
+        for key in ("reseau", "arrondissement"):
+            page.locator(f'.st-key-{key} [data-baseweb="select"], .st-key-{key} [role=combobox]').first.click()
+            page.wait_for_timeout(400)
             seen.append(page.evaluate(_TEXTS_JS))
             page.keyboard.type("zzzz")
-            page.wait_for_timeout(300)
+            page.wait_for_timeout(400)
             seen.append(page.evaluate(_TEXTS_JS))
             page.keyboard.press("Escape")
             page.keyboard.press("Escape")
-        page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').first.click()
-        page.wait_for_timeout(400)
+        page.locator('.st-key-periode [data-testid="stDateInputCalendarButton"]').click()
+        page.wait_for_timeout(600)
         shoot(page, screenshots, "layout_date_picker_1366x768")
-        seen.append(page.evaluate(_TEXTS_JS))
+        calendar = page.evaluate(_TEXTS_JS)
+        assert "novembre" in calendar or "octobre" in calendar, "the date picker did not open"
+        seen.append(calendar)
         page.keyboard.press("Escape")
         page.goto(f"{server}/imports")
         settle(page)
