@@ -10,7 +10,7 @@ from psynam.charts.reading import reading
 
 def test_bars_give_their_highest_and_lowest():
     fig = go.Figure(go.Bar(x=["Nord", "Sud", "Arr. de Dinant"], y=[12.5, 11.0, 1234], name="Patients"))
-    assert reading(fig) == "En bref — Patients : le plus haut : Arr. de Dinant (1 234) ; le plus bas : Sud (11)."
+    assert reading(fig) == "En bref — Patients : le plus haut : Arr. de Dinant (1\xa0234) ; le plus bas : Sud (11)."
 
 
 def test_lines_give_each_series_last_and_highest_point():
