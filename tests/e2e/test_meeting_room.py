@@ -77,7 +77,8 @@ _CUT_JS = """() => {
 # Every download button and image popover shows a label beside its icon (CSV, Excel, Image…, Rapport PDF…).
 _UNLABELLED_JS = """() => [...document.querySelectorAll('[data-testid="stDownloadButton"] button, '
     + '[data-testid="stPopover"] > div > button')]
-  .filter(b => { const r = b.getBoundingClientRect(); return r.width > 0 && r.height > 0; })
+  .filter(b => { const r = b.getBoundingClientRect();  // shown: not in the phone's closed sidebar
+                 return r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth; })
   .filter(b => { const label = b.querySelector('[data-testid="stMarkdownContainer"]');
                  return !label || !label.innerText.trim() || label.getBoundingClientRect().width < 8; })
   .map(b => b.innerText.trim().slice(0, 40))"""
