@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from psynam import access, gate, labels, pack, present, ui
+from psynam import access, gate, labels, pack, present, style, ui
 
 st.set_page_config(page_title=labels.APP_TITLE, page_icon=":material/psychology:", layout="wide")
+style.apply()  # the app's CSS and French for Streamlit's own English (psynam/style.py)
 gate.start_warmer()  # once per server process: warms the default view after every data change
 me = gate.gate()  # who is here (psynam/access.py); without a role, only a French message and st.stop()
 with access.system():  # building or upgrading the database is the server's own job, whoever opened the page

@@ -28,58 +28,56 @@ communes = reference.communes()
 known = set(communes["nis"])
 period = (filters.date_from, filters.date_to)
 milestones = reference.frame("ref_milestones")
+if FOCUS not in st.session_state and st.query_params.get(FOCUS) in known:
+    st.session_state[FOCUS] = st.query_params[FOCUS]  # a copied link keeps the focused commune
+
+
+def focus_on(nis: str | None) -> None:
+    """The page's focus, in the session and in the link (?south_commune=NIS)."""
+    if nis:
+        st.session_state[FOCUS] = st.query_params[FOCUS] = nis
+    else:
+        st.session_state.pop(FOCUS, None)
+        st.query_params.pop(FOCUS, None)
 
 
 def clickable(chart_key: str) -> dict:
     """on_select: a clicked commune (map, scatter or bar) becomes the page's focus."""
-    def apply():
-        nis = maps.clicked_nis(st.session_state.get(chart_key), known)
-        if nis:
-            st.session_state[FOCUS] = nis
-    return {"on_select": apply, "selection_mode": "points"}
+    return {"on_select": lambda: focus_on(maps.clicked_nis(st.session_state.get(chart_key), known) or
+                                          st.session_state.get(FOCUS)), "selection_mode": "points"}
 
 
-def sentence(text: str, result) -> str:
-    """A sentence with a one-row result's cells as the screen shows them (its mark when hidden)."""
-    return text.format(**{n: blocks.text_of(result, n) for n in result.decl.names})
-
-
-def chart_or_note(key: str, result, build, note: str, **kwargs) -> None:
-    """A chart of a commune list, or its title and a note when the list is empty."""
-    if result.is_empty:
-        st.subheader(result.title)
-        st.info(note)
-    else:
-        blocks.chart(key, result, build, **kwargs, **clickable(key))
-
-
-boundaries = geo.load_boundaries(communes)
-if boundaries.warning:
-    st.warning(boundaries.warning)
-indicator = maps.indicator(st.segmented_control(
+top = st.columns([3, 1])
+indicator = maps.indicator(top[0].segmented_control(
     T["indicator"], list(maps.INDICATORS), default=maps.DEFAULT_INDICATOR, required=True,
     format_func=lambda k: T[maps.INDICATORS[k].short], key="south_indicator", bind="query-params"))
+tiles = top[1].segmented_control(T["map_style"], ["limites", "tuiles"], default="limites", required=True,
+                                 format_func=lambda k: T[f"map_style_{k}"], key="south_layout",
+                                 bind="query-params") == "tuiles"
+boundaries = geo.Boundaries() if tiles else geo.load_boundaries(communes)
+if boundaries.warning:
+    st.warning(boundaries.warning)
 focus = st.session_state.get(FOCUS) if st.session_state.get(FOCUS) in known else None
 st.caption(T["geography_note"] + " " + T["click_hint"])
 
-left, right = st.columns([3, 2], gap="large")
+note = T["boundaries_note"] if boundaries.usable else T["tiles_note"]
+blocks.chart("south_map", view.coverage_map(indicator.glossary, note), lambda t: maps.commune_map(
+    t, communes, indicator.key, boundaries=boundaries, selected=view.selected, focus=focus),
+    subset="map", **clickable("south_map"))
+for part, text in ((view.outside_province, "outside"), (view.unknown_commune, "unknown")):
+    if not part.is_empty:
+        st.markdown(f":material/info: {blocks.sentence(T[text], part)}")
+if focus:  # the focused commune's figures, published as every output publishes them
+    row = view.commune(focus)
+    head, button = st.columns([4, 1], vertical_alignment="center")
+    head.subheader(blocks.sentence(T["focus"], row))
+    button.button(T["reset"], key="south_reset", icon=":material/close:", on_click=focus_on, args=(None,))
+    blocks.cards(row, None, FOCUS_FIGURES, per_row=3, help=HELP)
+left, right = st.columns(2, gap="large")
 with left:
-    note = T["boundaries_note"] if boundaries.usable else T["tiles_note"]
-    blocks.chart("south_map", view.coverage_map(indicator.glossary, note), lambda t: maps.commune_map(
-        t, communes, indicator.key, boundaries=boundaries, selected=view.selected, focus=focus),
-        subset="map", **clickable("south_map"))
-    for part, text in ((view.outside_province, "outside"), (view.unknown_commune, "unknown")):
-        if not part.is_empty:
-            st.markdown(f":material/info: {sentence(T[text], part)}")
-    if focus:  # the focused commune's figures, published as every output publishes them
-        row = view.commune(focus)
-        head, button = st.columns([4, 1], vertical_alignment="center")
-        head.subheader(sentence(T["focus"], row))
-        button.button(T["reset"], key="south_reset", icon=":material/close:", on_click=lambda: st.session_state.pop(FOCUS, None))
-        blocks.cards(row, None, FOCUS_FIGURES, per_row=3, help=HELP)
-with right:
     blocks.chart("south_share_by_month", view.south_share_by_month,
                  lambda t: charts.south_share_by_month(t, milestones, period=period))
+with right:
     blocks.chart("south_north_south", view.north_south(indicator.glossary),
                  lambda t: charts.north_south(t, indicator.key))
 
@@ -92,9 +90,9 @@ with left:
     blocks.chart("south_offer_vs_reach", view.offer_vs_reach, lambda t: charts.offer_vs_reach(t, focus=focus),
                  subset="map", **clickable("south_offer_vs_reach"))
 with right:
-    chart_or_note("south_coverage_gaps", view.coverage_gaps, lambda t: charts.coverage_gaps(t, focus=focus),
-                  T["no_gaps"], subset="gaps")
-chart_or_note("south_without_offer", view.without_offer, lambda t: charts.communes_without_offer(t, focus=focus),
-              T["no_offer_none"], subset="without_offer")
+    blocks.chart_or_note("south_coverage_gaps", view.coverage_gaps, lambda t: charts.coverage_gaps(t, focus=focus),
+                         T["no_gaps"], subset="gaps", **clickable("south_coverage_gaps"))
+blocks.chart_or_note("south_without_offer", view.without_offer, lambda t: charts.communes_without_offer(t, focus=focus),
+                     T["no_offer_none"], subset="without_offer", **clickable("south_without_offer"))
 if not view.without_offer.is_empty:
-    st.caption(sentence(T["no_offer_summary"], view.no_offer_summary))
+    st.caption(blocks.sentence(T["no_offer_summary"], view.no_offer_summary))

@@ -16,6 +16,7 @@ import streamlit as st
 
 from psynam import access, audit, export, formatting as fmt, labels, privacy, ui, views
 from psynam.charts.files import Stamp
+from psynam.charts.reading import reading
 from psynam.views import Result
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -164,16 +165,16 @@ def downloads(key: str, result: Result, title: str, definition: str, *, build=No
     def tracked(make, name: str):  # checked and written in the audit log when the file is asked for
         return audit.tracked(make, file_name=name, view=key, filters=filters)
 
-    cols = st.columns([1, 1, 2, 4] if build else [1, 1, 6])
-    cols[0].download_button(labels.DOWNLOADS["csv"], tracked(lambda: export.to_csv(published(), columns), f"{stem}.csv"),
-                            f"{stem}.csv", "text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    cols[1].download_button(labels.DOWNLOADS["xlsx"],
-                            tracked(lambda: export.to_xlsx([(title, published(), columns)], info()), f"{stem}.xlsx"),
-                            f"{stem}.xlsx", XLSX_MIME, key=f"{key}_xlsx", icon=":material/download:",
-                            on_click="ignore")
+    # One wrapping row of buttons sized to their labels: columns would cut them ("C…", "E…") at 1280 px.
+    row = st.container(horizontal=True, gap="small", key=f"{key}_downloads")
+    row.download_button(labels.DOWNLOADS["csv"], tracked(lambda: export.to_csv(published(), columns), f"{stem}.csv"),
+                        f"{stem}.csv", "text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+    row.download_button(labels.DOWNLOADS["xlsx"],
+                        tracked(lambda: export.to_xlsx([(title, published(), columns)], info()), f"{stem}.xlsx"),
+                        f"{stem}.xlsx", XLSX_MIME, key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
     if build is None:
         return
-    with cols[2].popover(labels.DOWNLOADS["image"], icon=":material/image:"):
+    with row.popover(labels.DOWNLOADS["image"], icon=":material/image:"):
         for kind, size, suffix in (("png", "slide", ""), ("svg", "slide", ""), ("png", "a4", "_a4"),
                                    ("svg", "a4", "_a4")):
             name = f"{stem}{suffix}.{kind}"
@@ -197,12 +198,28 @@ def chart(key: str, result: Result, build: Callable[[privacy.Published], object]
         return None
     shown = result.table(ui.public_mode())
     ui.current_charts().append(ChartRecord(key, title, definition, build, result, subset))
-    state = st.plotly_chart(build(shown), key=key, config=PLOTLY_CONFIG, **chart_kwargs)
-    st.caption(definition)
+    figure = build(shown)
+    said = reading(figure)  # its main reading: the text alternative, and a line under it
+    state = st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, alt=f"{title}. {said}", **chart_kwargs)
+    st.caption(f"{said}  \n{definition}")
     if hides(shown, result.columns(subset)):
         st.caption(marks_note(result.threshold))
     downloads(key, result, title, definition, build=build, subset=subset)
     return state
+
+
+def chart_or_note(key: str, result: Result, build, note: str, **kwargs):
+    """A chart, or its title and a note (instead of the generic "no data") when the result is empty."""
+    if result.is_empty:
+        st.subheader(result.title)
+        st.info(note)
+        return None
+    return chart(key, result, build, **kwargs)
+
+
+def sentence(text: str, result: Result) -> str:
+    """A sentence with a one-row result's cells as the screen shows them (its mark when hidden)."""
+    return text.format(**{n: text_of(result, n) for n in result.decl.names})
 
 
 def hides(table: privacy.Published, columns: list[export.Column]) -> bool:

@@ -1,5 +1,6 @@
-"""Map geometry for the south page: the default tile layout (one equal square per commune, laid out from
-the reference centroids) and the optional commune boundaries read from a GeoJSON named by $PSYNAM_BOUNDARIES.
+"""Map geometry for the south page: the commune boundaries (by default the simplified Statbel copy shipped in
+data/reference/namur_communes.geojson, or another GeoJSON named by $PSYNAM_BOUNDARIES), and the optional tile
+layout (one equal square per commune, laid out from the reference centroids).
 
 Both work offline: the tile layout is computed from data/reference/communes.csv, and a boundaries file is
 drawn on a blank map with no base layer to fetch. A missing or unusable file never breaks the page: it
@@ -17,7 +18,10 @@ from pathlib import Path
 
 import polars as pl
 
-BOUNDARIES_ENV = "PSYNAM_BOUNDARIES"
+BOUNDARIES_ENV = "PSYNAM_BOUNDARIES"  # another boundaries file than the shipped one
+# The shipped boundaries: Statbel's communes of the province, simplified (python -m psynam.geo; © Statbel,
+# processed geometry CC-BY; data/reference/README.md).
+DEFAULT_BOUNDARIES = Path(__file__).resolve().parent.parent / "data" / "reference" / "namur_communes.geojson"
 BOUNDARIES_KEY_ENV = "PSYNAM_BOUNDARIES_KEY"  # optional: the feature property that holds the NIS code
 KEY_CANDIDATES = ("nis", "NIS", "nis_code", "NISCode", "niscode", "refnis", "REFNIS", "CD_REFNIS",
                   "code_ins", "CODE_INS", "ins", "INS")
@@ -237,10 +241,8 @@ def _load(path: str, mtime_ns: int, codes: tuple[str, ...], names: tuple[str, ..
 
 
 def load_boundaries(communes: pl.DataFrame, path: str | os.PathLike | None = None) -> Boundaries:
-    """The boundaries named by `path` or $PSYNAM_BOUNDARIES (None when neither is set: tiles, no warning)."""
-    path = path or os.environ.get(BOUNDARIES_ENV)
-    if not path:
-        return Boundaries()
+    """The boundaries named by `path` or $PSYNAM_BOUNDARIES, else the shipped ones (DEFAULT_BOUNDARIES)."""
+    path = path or os.environ.get(BOUNDARIES_ENV) or DEFAULT_BOUNDARIES
     file = Path(path)
     if not file.is_file():
         return Boundaries(warning=MESSAGES["missing"].format(path=path), path=str(path))
@@ -299,3 +301,73 @@ def selected_nis(communes: pl.DataFrame, arrondissements, chosen) -> set[str] | 
     if chosen:
         keep = keep.filter(pl.col("nis").is_in(list(chosen)))
     return set(keep["nis"])
+
+
+# ---- the shipped boundaries: a simplified copy of Statbel's ------------------------------------------
+
+def _douglas_peucker(points: list[tuple], tolerance: float) -> list[tuple]:
+    if len(points) < 3:
+        return list(points)
+    (x0, y0), (x1, y1) = points[0][:2], points[-1][:2]
+    dx, dy = x1 - x0, y1 - y0
+    norm = math.hypot(dx, dy)
+    def distance(p):
+        if norm == 0:
+            return math.hypot(p[0] - x0, p[1] - y0)
+        return abs(dy * (p[0] - x0) - dx * (p[1] - y0)) / norm
+    far, k = max((distance(p), i) for i, p in enumerate(points[1:-1], 1))
+    if far <= tolerance:
+        return [points[0], points[-1]]
+    return _douglas_peucker(points[:k + 1], tolerance)[:-1] + _douglas_peucker(points[k:], tolerance)
+
+
+def simplify(geojson: dict, tolerance: float = 0.0007) -> dict:
+    """The features with fewer vertices (Douglas–Peucker) and the same topology: a vertex where the set of
+    communes sharing it changes is kept, and each stretch between two kept vertices is simplified once, the
+    same way for both communes it separates, so neighbours still share their vertices (group_outlines)."""
+    def rings_of(geometry):
+        return [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    owners: dict[tuple, set] = {}
+    for f in geojson["features"]:
+        for polygon in rings_of(f["geometry"]):
+            for ring in polygon:
+                for v in ring:
+                    owners.setdefault(tuple(v[:2]), set()).add(f["properties"]["nis"])
+    done: dict[tuple, list] = {}
+
+    def stretch(chain: list[tuple]) -> list[tuple]:
+        key = tuple(chain) if chain[0] <= chain[-1] else tuple(reversed(chain))
+        if key not in done:
+            done[key] = _douglas_peucker(list(key), tolerance)
+        out = done[key]
+        return out if key[0] == chain[0] and tuple(chain) == key else list(reversed(out))
+
+    def ring_out(ring: list) -> list:
+        pts = [tuple(v[:2]) for v in ring[:-1]]
+        n = len(pts)
+        fixed = [i for i in range(n) if len(owners[pts[i]]) > 2 or owners[pts[i]] != owners[pts[i - 1]]
+                 or owners[pts[i]] != owners[pts[(i + 1) % n]]]
+        if len(fixed) < 2:
+            far = max(range(n), key=lambda i: math.hypot(pts[i][0] - pts[0][0], pts[i][1] - pts[0][1]))
+            fixed = sorted({0, far})
+        out = []
+        for a, b in zip(fixed, fixed[1:] + [fixed[0] + n]):
+            chain = [pts[i % n] for i in range(a, b + 1)]
+            out += stretch(chain)[:-1]
+        out.append(out[0])
+        return [list(p) for p in out] if len(out) >= 4 else ring
+
+    features = []
+    for f in geojson["features"]:
+        polygons = [[ring_out(r) for r in polygon] for polygon in rings_of(f["geometry"])]
+        geometry = ({"type": "Polygon", "coordinates": polygons[0]} if f["geometry"]["type"] == "Polygon"
+                    else {"type": "MultiPolygon", "coordinates": polygons})
+        features.append({"type": "Feature", "properties": dict(f["properties"]), "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}
+
+
+if __name__ == "__main__":  # python -m psynam.geo SOURCE TARGET: write the simplified copy data/reference ships
+    import sys
+    source, target = sys.argv[1:3]
+    simple = simplify(json.loads(Path(source).read_text(encoding="utf-8")))
+    Path(target).write_text(json.dumps(simple, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")

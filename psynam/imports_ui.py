@@ -7,6 +7,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from psynam import formatting as fmt
 from psynam.ingest import present
 
 
@@ -42,9 +43,12 @@ def messages() -> None:
 
 
 def table(frame: pl.DataFrame, key: str, headers: dict[str, str], wide: str | None = None) -> None:
-    """A frame under French headers, in its own column order: counts in Belgian format, ids and lines plain."""
-    config = {c: st.column_config.NumberColumn(h, format="localized") if frame[c].dtype.is_integer()
-              else st.column_config.TextColumn(h, width="large" if c == wide else None)
+    """A frame under French headers, in its own column order: counts in Belgian format (`100 003`, written
+    here: the grid's own "localized" format follows the browser's locale, `100,003` in English), ids and
+    lines plain."""
+    counts = [c for c in headers if c in frame.columns and frame[c].dtype.is_integer() and c not in ("import_id", "line")]
+    frame = frame.with_columns(pl.col(c).map_elements(fmt.integer, return_dtype=pl.Utf8) for c in counts)
+    config = {c: st.column_config.TextColumn(h, width="large" if c == wide else None)
               for c, h in headers.items() if c in frame.columns}
     config |= {c: st.column_config.NumberColumn(headers[c], format="plain")
                for c in ("import_id", "line") if c in frame.columns}

@@ -181,10 +181,18 @@ def test_clicked_commune_from_a_selection():
 
 # ---- boundaries ----------------------------------------------------------------------------------------
 
-def test_no_boundaries_configured_means_tiles_without_warning(communes, monkeypatch):
+def test_no_boundaries_configured_means_the_shipped_statbel_copy(communes, monkeypatch):
     monkeypatch.delenv(geo.BOUNDARIES_ENV, raising=False)
     found = geo.load_boundaries(communes)
-    assert not found.usable and found.warning is None
+    assert found.usable and found.warning is None and not found.missing
+    assert found.path == str(geo.DEFAULT_BOUNDARIES)
+    # simplified, and neighbours still share their vertices: each arrondissement has one closed outline
+    assert geo.DEFAULT_BOUNDARIES.stat().st_size < 150_000
+    group_of = dict(zip(communes["nis"], communes["arrondissement"]))
+    for arr in ("Namur", "Dinant", "Philippeville"):
+        subset = {"features": [f for f in found.geojson["features"] if group_of[f["id"]] == arr]}
+        lons, _ = geo.group_outlines(subset, group_of)
+        assert lons.count(None) <= 2, arr  # one outer line (two if a commune's ring is split)
 
 
 @needs_geojson
@@ -209,9 +217,11 @@ def test_boundary_map_is_drawn_offline_and_credited(communes, monkeypatch):
     choropleths = [t for t in fig.data if isinstance(t, go.Choropleth) and t.customdata is not None]
     assert sorted(n for t in choropleths for n in t.locations) == sorted(communes["nis"])
     assert fig.layout.geo.visible is False and fig.layout.geo.fitbounds == "locations"
-    assert any(a.text == "Source : Statbel" for a in fig.layout.annotations)
+    assert any(a.text == "© Statbel" for a in fig.layout.annotations)
     # the arrondissement outlines: one line trace each, with coordinates
-    outlines = [t for t in fig.data if isinstance(t, go.Scattergeo)]
+    outlines = [t for t in fig.data if isinstance(t, go.Scattergeo) and t.mode == "lines"]
+    names = next(t for t in fig.data if isinstance(t, go.Scattergeo) and t.mode == "text")
+    assert len(names.text) == 38 and "Somme-<br>Leuze" in names.text
     assert {t.name for t in outlines} == {"Namur", "Dinant", "Philippeville"}
     assert all(len(t.lon) > 10 for t in outlines)
 

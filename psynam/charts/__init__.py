@@ -13,16 +13,25 @@ import polars as pl
 
 from psynam import labels
 
+# Okabe–Ito (colour-blind safe): one colour, one meaning, on every page. The networks' blue and orange are
+# never used for anything else; SEQUENCE (other categories) leaves them out.
+OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7"}
 PALETTE = {
-    "RSN": "#1f5f8b",        # adults' network
-    "RSK": "#e07b39",        # children and adolescents' network
-    "south": "#2a9d8f",
+    "RSN": OKABE_ITO["blue"],          # adults' network
+    "RSK": OKABE_ITO["orange"],        # children and adolescents' network
+    "south": OKABE_ITO["bluish_green"],
     "north": "#8d99ae",
     "muted": "#adb5bd",
     "milestone": "#6c757d",
-    "accent": "#c1121f",
+    "accent": OKABE_ITO["vermillion"],
+    "registered": OKABE_ITO["sky_blue"],    # partners registered (not a network)
+    "active": "#3d3d3d",                    # partners active (not a network)
+    "at_ceiling": OKABE_ITO["reddish_purple"],
+    "over_ceiling": OKABE_ITO["vermillion"],
 }
-SEQUENCE = ["#1f5f8b", "#e07b39", "#2a9d8f", "#8d99ae", "#9c6644", "#6a4c93", "#c1121f", "#f4a261"]
+SEQUENCE = [OKABE_ITO["bluish_green"], OKABE_ITO["reddish_purple"], OKABE_ITO["sky_blue"], OKABE_ITO["vermillion"],
+            "#3d3d3d", "#8d99ae", "#9c6644", OKABE_ITO["yellow"]]
 FONT = "Source Sans Pro, Arial, sans-serif"
 MARK_COLOUR = "#495057"  # the text of a hidden cell's mark (`< 5`, `masqué`)
 

@@ -30,7 +30,7 @@ PRO_RATA_MARK = {"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": 
                  "color": PRO_RATA_COLOUR}
 # At and over the ceiling: two Okabe–Ito colours (sky blue, vermillion) that colour-blind readers tell apart
 # and that no network uses (orange is RSK's, dark blue RSN's); "over" is also hatched, a second cue.
-CEILING_COLOURS = {"at": "#56B4E9", "over": "#D55E00"}
+CEILING_COLOURS = {"at": PALETTE["at_ceiling"], "over": PALETTE["over_ceiling"]}  # not the networks' pair
 
 
 def _wrap(text: str, width: int = 16) -> str:

@@ -1,5 +1,6 @@
-"""The south page's map of the 38 communes, coloured by one indicator: an equal-tile map from the reference
-centroids by default, the real commune boundaries when a GeoJSON is configured (psynam.geo).
+"""The south page's map of the 38 communes, coloured by one indicator: the real commune boundaries by default
+(psynam.geo: the shipped Statbel copy, or $PSYNAM_BOUNDARIES), an equal-tile map from the reference centroids
+as an option or when no boundaries file is usable.
 
 Both are pure builders (published table -> Figure, psynam.charts.unpack) that work offline; every commune
 carries its NIS code as `customdata[0]`, so a click on it can be turned back into a commune
@@ -27,7 +28,11 @@ NO_VALUE = "#dee2e6"
 # A hidden value: a sand fill that is on neither colour scale (nor the grey of "no value"), hatched on tiles.
 HIDDEN = "#d8c7a3"
 HATCH = "#8d7b5a"
-ARRONDISSEMENT_LINES = {"Namur": "#343a40", "Dinant": "#6a4c93", "Philippeville": "#9c6644"}
+ARRONDISSEMENT_LINES = {"Namur": "#000000", "Dinant": "#CC79A7", "Philippeville": "#9c6644"}
+# The colour bar lies across the top of the map: at a phone's width a vertical bar would take a third of it.
+COLOUR_BAR = {"orientation": "h", "x": 0.5, "xanchor": "center", "y": 1.0, "yanchor": "bottom", "len": 0.9,
+              "thickness": 12}
+MAP_MARGIN = {"t": 70, "b": 40, "l": 0, "r": 0}
 FADED = 0.28  # opacity of communes outside the shared geography filter
 
 
@@ -101,13 +106,12 @@ def _colour_axis(ind: Indicator, values: list) -> dict:
     if ind.key == "coverage":
         low, high = COVERAGE_RANGE
         return {"colorscale": DIVERGING, "cmin": low, "cmax": high,
-                "colorbar": {"title": {"text": labels.indicator(ind.glossary), "side": "right"},
-                             "tickvals": [0, 0.5, 1, 1.5, 2], "ticktext": ["0", "0,5", "1", "1,5", "≥ 2"],
-                             "thickness": 14, "len": 0.8}}
+                "colorbar": {**COLOUR_BAR, "title": {"text": labels.indicator(ind.glossary), "side": "top"},
+                             "tickvals": [0, 0.5, 1, 1.5, 2], "ticktext": ["0", "0,5", "1", "1,5", "≥ 2"]}}
     known = [v for v in values if v is not None]
     return {"colorscale": SEQUENTIAL, "cmin": 0, "cmax": max(known) if known and max(known) > 0 else 1,
-            "colorbar": {"title": {"text": words.TEXT[ind.short], "side": "right"},
-                         "tickformat": f",.{decimals_for(known, ind.decimals)}f", "thickness": 14, "len": 0.8}}
+            "colorbar": {**COLOUR_BAR, "title": {"text": words.TEXT[ind.short], "side": "top"},
+                         "tickformat": f",.{decimals_for(known, ind.decimals)}f"}}
 
 
 def _hover_data(table, ind: Indicator) -> dict[str, list]:
@@ -259,7 +263,7 @@ def tile_map(table, communes: pl.DataFrame, indicator_key: str, *,
         fig.add_shape(type="rect", x0=row["col"] - 0.5, x1=row["col"] + 0.5, y0=row["row"] - 0.5,
                       y1=row["row"] + 0.5, line={"color": PALETTE["accent"], "width": 4})
     base_layout(fig, height=height)
-    fig.update_layout(legend={"y": -0.02, "yanchor": "top", "orientation": "h"}, margin={"t": 10, "b": 40},
+    fig.update_layout(legend={"y": -0.02, "yanchor": "top", "orientation": "h"}, margin=MAP_MARGIN,
                       dragmode=False, hovermode="closest")
     fig.update_xaxes(visible=False, range=[-0.6, width - 0.4], constrain="domain", fixedrange=True)
     fig.update_yaxes(visible=False, range=[-0.6, rows - 0.4], scaleanchor="x", scaleratio=1, fixedrange=True,
@@ -269,10 +273,11 @@ def tile_map(table, communes: pl.DataFrame, indicator_key: str, *,
 
 # ---- real boundaries -------------------------------------------------------------------------------------
 
-def boundary_map(table, boundaries: geo.Boundaries, indicator_key: str, *,
-                 selected: set[str] | None = None, focus: str | None = None, height: int = 620) -> go.Figure:
+def boundary_map(table, boundaries: geo.Boundaries, indicator_key: str, *, communes: pl.DataFrame | None = None,
+                 selected: set[str] | None = None, focus: str | None = None, height: int = 700) -> go.Figure:
     """The communes' real boundaries on a blank map (no base layer to download), fitted to the features; a
-    hidden value filled with HIDDEN."""
+    hidden value filled with HIDDEN; with `communes` (the reference, its centroids), each commune's name
+    written on it in ink that reads on its fill."""
     frame, published = unpack(table)
     if frame.is_empty() or not boundaries.usable:
         return empty()
@@ -315,18 +320,31 @@ def boundary_map(table, boundaries: geo.Boundaries, indicator_key: str, *,
             name=words.TEXT["commune"], **scale))
     if any(hidden):
         _hidden_legend(fig, on_geo=True)
+    if communes is not None:
+        _geo_names(fig, communes.filter(pl.col("nis").is_in(nis)), axis,
+                   {nis[i]: values[i] for i in main})
     if focus in known:
         fig.add_trace(go.Choropleth(geojson=boundaries.geojson, featureidkey="id", locations=[focus], z=[0],
                                     colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
                                     hoverinfo="skip", marker={"line": {"color": PALETTE["accent"], "width": 3.5}}))
     base_layout(fig, height=height)
     fig.update_geos(visible=False, fitbounds="locations", projection={"type": "mercator"}, bgcolor="white")
-    fig.update_layout(legend={"y": -0.02, "yanchor": "top", "orientation": "h"}, margin={"t": 10, "b": 40},
+    fig.update_layout(legend={"y": -0.02, "yanchor": "top", "orientation": "h"}, margin=MAP_MARGIN,
                       dragmode=False)
     fig.add_annotation(text=words.TEXT["boundaries_credit"], xref="paper", yref="paper", x=1, y=0,
                        xanchor="right", yanchor="bottom", showarrow=False,
                        font={"size": 11, "color": PALETTE["milestone"]})
     return fig
+
+
+def _geo_names(fig: go.Figure, communes: pl.DataFrame, axis: dict, values: dict) -> None:
+    """Each commune's (short) name at its centroid, dark on pale fills and white on dark ones; no hover."""
+    placed = communes.sort("nis").with_columns(
+        pl.col("name_fr").map_elements(geo.short_name, return_dtype=pl.Utf8).alias("short_name"))
+    fig.add_trace(go.Scattergeo(
+        lon=placed["lon"].to_list(), lat=placed["lat"].to_list(), mode="text", text=placed["short_name"].to_list(),
+        textfont={"size": 10, "family": FONT, "color": [_ink(axis, values.get(n)) for n in placed["nis"]]},
+        hoverinfo="skip", showlegend=False, name=words.TEXT["commune_names"]))
 
 
 def _geo_outlines(boundaries: geo.Boundaries, group_of: dict[str, str]) -> dict[str, tuple[list, list]]:
@@ -340,9 +358,10 @@ def _geo_outlines(boundaries: geo.Boundaries, group_of: dict[str, str]) -> dict[
 def commune_map(table, communes: pl.DataFrame, indicator_key: str, *,
                 boundaries: geo.Boundaries | None = None, selected: set[str] | None = None,
                 focus: str | None = None) -> go.Figure:
-    """The real boundaries when usable, else tiles (table: south/coverage_by_commune, published)."""
+    """The real boundaries when usable (the default: the shipped Statbel copy), else tiles (table:
+    south/coverage_by_commune, published)."""
     if boundaries is not None and boundaries.usable:
-        return boundary_map(table, boundaries, indicator_key, selected=selected, focus=focus)
+        return boundary_map(table, boundaries, indicator_key, communes=communes, selected=selected, focus=focus)
     return tile_map(table, communes, indicator_key, selected=selected, focus=focus)
 
 

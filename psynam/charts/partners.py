@@ -19,7 +19,7 @@ from psynam.charts import (MARK_COLOUR, PALETTE, SEQUENCE, base_layout, empty, m
                            mark_points, unpack)
 from psynam.labels.partners import TEXT
 
-ACTIVE, INACTIVE = SEQUENCE[0], PALETTE["muted"]
+ACTIVE, INACTIVE = PALETTE["active"], PALETTE["muted"]
 NEW, ENDED = PALETTE["south"], PALETTE["accent"]
 ROW_HEIGHT = 26
 DENSE_ROWS = 24  # above this many bars (the 38 communes), smaller category names and end texts: each keeps
@@ -126,8 +126,8 @@ def partners_over_time(table, milestones: pl.DataFrame, *, period: tuple[date, d
         return empty()
     months = frame["month"].to_list()
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
-    for column, name, color in (("registered_partners", TEXT["registered"], PALETTE["RSN"]),
-                                ("active_partners", TEXT["active"], PALETTE["RSK"])):
+    for column, name, color in (("registered_partners", TEXT["registered"], PALETTE["registered"]),
+                                ("active_partners", TEXT["active"], PALETTE["active"])):
         fig.add_trace(go.Scatter(x=months, y=frame[column].to_list(), name=name, mode="lines+markers",
                                  line={"color": color, "width": 2.5}, marker={"size": 5},
                                  hovertemplate=f"%{{x|%m/%Y}}<br>{name} : %{{y:,.0f}}<extra></extra>"), row=1, col=1)
@@ -256,7 +256,7 @@ def activity_by_partner(table) -> go.Figure:
     ticks = [as_text(n) for n in frame["name"].to_list()]
     parts = [(column, TEXT[key]) for column, key in ACTIVITY_PARTS]
     fig = go.Figure()
-    for (column, name), color in zip(parts, (ACTIVE, PALETTE["RSK"], PALETTE["south"])):
+    for (column, name), color in zip(parts, (ACTIVE, PALETTE["registered"], PALETTE["south"])):
         fig.add_trace(go.Bar(y=ids, x=frame[column].to_list(), name=name, orientation="h", marker_color=color,
                              customdata=ticks,
                              hovertemplate=f"%{{customdata}}<br>{name} : %{{x:,.0f}}<extra></extra>"))

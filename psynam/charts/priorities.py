@@ -18,7 +18,7 @@ from psynam.labels.priorities import TEXT
 from psynam.views.priorities import column, quarter_label
 
 # One colour per priority, distinct from the networks' colours (RSN blue, RSK orange).
-PRIORITY_COLOURS = {"aines": SEQUENCE[5], "petite_enfance": SEQUENCE[4]}
+PRIORITY_COLOURS = {"aines": SEQUENCE[1], "petite_enfance": SEQUENCE[2]}
 DAY_MS = 86_400_000
 GRID = "#e9ecef"
 

@@ -19,7 +19,7 @@ def partners_by_care(table) -> go.Figure:
         return empty()
     frame = frame.sort("group_label")
     fig = go.Figure()
-    for column, name, color in (("registered_partners", T["registered"], PALETTE["RSN"]),
+    for column, name, color in (("registered_partners", T["registered"], PALETTE["registered"]),
                                 ("active_partners", T["active"], PALETTE["south"])):
         fig.add_bar(x=frame["group_label"].to_list(), y=frame[column].to_list(), name=name, marker_color=color,
                     text=frame[column].to_list(), textposition="outside",

@@ -60,7 +60,10 @@ def _table(at, column: str):
 
 
 def _counts(at) -> dict:
-    return _table(at, "inserted").set_index("table").to_dict("index")
+    """The dry run's counts; the grid shows them as Belgian text (`100 003`, whatever the browser's locale)."""
+    rows = _table(at, "inserted").set_index("table").to_dict("index")
+    return {t: {k: int(str(v).replace("\xa0", "").replace(" ", "")) if str(v).replace("\xa0", "").isdigit() else v
+                for k, v in r.items()} for t, r in rows.items()}
 
 
 def test_dry_run_shows_the_counts_and_writes_nothing(page, db):
@@ -113,7 +116,7 @@ def test_undo_asks_first_showing_the_rows_it_removes_then_restores_the_database(
     assert not page.exception and _sessions(db) == before + 2          # asked, nothing done yet
     assert "Annuler l'import n° 1 ?" in page.warning[0].value
     preview = _table(page, "restored")
-    assert preview.to_dict("records") == [{"table": "sessions", "deleted": 2, "restored": 0}]
+    assert preview.to_dict("records") == [{"table": "sessions", "deleted": "2", "restored": "0"}]  # Belgian text
     page.button(key="import_undo_keep").click().run()
     assert _sessions(db) == before + 2
     assert "rien n'a changé" in page.success[0].value

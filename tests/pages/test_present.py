@@ -56,3 +56,23 @@ def test_the_exit_link_keeps_the_period_network_and_comparison(slides):
     assert "present" not in url
     assert "periode=2024-01-01&periode=2024-12-31" in url and "reseau=RSN+%28adultes%29" in url
     assert "comparaison=Un+an+avant" in url
+
+
+def test_the_meeting_slides_follow_the_report(slides):
+    """The map, the monthly trend since the programme (01/09/2021 and 01/04/2024 marked) and the ceilings."""
+    import json
+
+    last = slides()
+    total = int(next(c.value for c in last.caption if "Diapositive" in c.value).split("/")[1].split("·")[0])
+    seen = {}
+    for n in range(total - 2, total + 1):
+        at = slides(diapo=str(n))
+        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        seen[n] = (at.header[0].value, {t["type"] for t in spec["data"]},
+                   [a.get("text", "") for a in spec["layout"].get("annotations", [])])
+    titles = [v[0] for v in seen.values()]
+    assert titles[0].startswith("Le sud de la province") and "choropleth" in seen[total - 2][1]
+    assert titles[1].startswith("Vue d'ensemble")
+    marks = " ".join(seen[total - 1][2])
+    assert "01/09/2021" in marks and "01/04/2024" in marks
+    assert titles[2].startswith("Plafonds par patient")

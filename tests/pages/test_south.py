@@ -28,11 +28,32 @@ def chart(at, key: str):
 
 
 def map_values(at) -> list:
-    """The colour values of the map's main layer (the heatmap with the colour bar)."""
+    """The colour values of the map's main layer (the choropleth, or the tiles' heatmap, with the colour bar)."""
     spec = json.loads(chart(at, "south_map").proto.spec)
-    main = next(t for t in spec["data"] if t["type"] == "heatmap" and t.get("showscale") is not False
-                and "colorbar" in t)
+    main = next((t for t in spec["data"] if t["type"] in ("heatmap", "choropleth") and t.get("showscale") is not False
+                and "colorbar" in t), None)
+    if main is None:  # every value hidden: the boundary map has no coloured layer at all
+        return []
+    if main["type"] == "choropleth":
+        return [v for v in main["z"] if v is not None]
     return [v for line in main["z"] for v in line if v is not None]
+
+
+def test_the_real_province_is_the_default_map_and_tiles_an_option(south):
+    spec = json.loads(chart(south, "south_map").proto.spec)
+    assert {t["type"] for t in spec["data"]} >= {"choropleth", "scattergeo"}
+    assert any(a.get("text") == "© Statbel" for a in spec["layout"]["annotations"])
+    names = next(t for t in spec["data"] if t["type"] == "scattergeo" and t.get("mode") == "text")
+    assert len(names["text"]) == 38
+    south.segmented_control(key="south_layout").set_value("tuiles").run()
+    assert any(t["type"] == "heatmap" for t in json.loads(chart(south, "south_map").proto.spec)["data"])
+
+
+def test_the_focused_commune_is_kept_in_the_link(south, app):
+    click(south, "south_map", "91034")
+    assert south.query_params.get("south_commune") in (["91034"], "91034")
+    south.button(key="south_reset").click().run()
+    assert "south_commune" not in south.query_params
 
 
 def click(at, key: str, nis: str):
@@ -150,8 +171,8 @@ def test_boundaries_file_draws_the_real_communes(south, monkeypatch):
     south.run()
     spec = json.loads(chart(south, "south_map").proto.spec)
     assert {t["type"] for t in spec["data"]} >= {"choropleth", "scattergeo"}
-    assert any(a.get("text") == "Source : Statbel" for a in spec["layout"]["annotations"])
-    assert any("Source : Statbel" in c.value for c in south.caption)
+    assert any(a.get("text") == "© Statbel" for a in spec["layout"]["annotations"])
+    assert any("© Statbel" in c.value for c in south.caption)
 
 
 def test_invalid_boundaries_file_warns_and_falls_back(south, monkeypatch, tmp_path):
