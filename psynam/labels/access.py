@@ -16,6 +16,10 @@ TEXT: dict[str, str] = {
     # groups
     "breakdown": "Lecture",
     "group": "Groupe",
+    "group_code": "Code du groupe",
+    "nested_in": "Zone de l'arrondissement",
+    "nested_in_level": "Niveau (codage 2021) du code",
+    "nis": "Code INS",
     "all": "Ensemble",
     "network": "Réseau",
     "zone": "Zone de résidence",
@@ -76,6 +80,7 @@ TEXT: dict[str, str] = {
     "population_without_psychologist": "Habitants des communes sans psychologue actif",
     # co-payment check
     "rule": "Règle",
+    "rule_code": "Code de la règle",
     "no_rule": "Aucune règle en vigueur",
     "expected_fee_eur": "Quote-part prévue",
     "sessions": "Séances contrôlées",
