@@ -13,6 +13,9 @@ TEXT: dict[str, str] = {
         "chacun attend sa deuxième séance, combien de séances compte une série, et combien de psychologues "
         "exercent pour 10 000 habitants."
     ),
+    # titles of one breakdown of a table
+    "bim_by": "Patients au tarif préférentiel (BIM) par {breakdown}",
+    "pathways_by": "Parcours par {breakdown}",
     # groups
     "breakdown": "Lecture",
     "group": "Groupe",
@@ -36,6 +39,8 @@ TEXT: dict[str, str] = {
     "month": "Mois",
     "province": "Province",
     "area": "Zone",
+    "area_code": "Code de la zone",
+    "arrondissement_of": "Arr. de {name}",
     # financial access
     "patients": "Patients",
     "bim_patients": "Patients BIM",

@@ -21,6 +21,7 @@ TEXT: dict[str, str] = {
     "other_type": "Autre activité",
     "online": "En ligne",
     "hors_province": "Hors province",
+    "unknown_sector": "Secteur inconnu (partenaire absent de la liste)",
     # columns
     "activity_id": "Identifiant",
     "activity_date": "Date",
