@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from psynam import labels, privacy
+from psynam import formatting as fmt, labels, privacy
 from psynam.labels.access import TEXT
 from psynam.views import Result, View, result
 
@@ -139,6 +139,12 @@ class Universalism(View):
         return self.supply.where(pl.col("area") == "province")
 
     @property
+    def supply_areas(self) -> Result:
+        """The arrondissements, zones and the province (the chart; outside rows apart)."""
+        return self.supply.where(pl.col("area_kind").is_in(["arrondissement", "zone", "province"])) \
+            .titled(TEXT["supply_areas"], labels.definition("active_psychologists_per_10000"))
+
+    @property
     def communes_without(self) -> Result:
         """The communes where no active psychologist practises, largest population first."""
         return self.supply_communes.where(pl.col("without_psychologist")).sort("population", descending=True) \
@@ -157,6 +163,14 @@ class Universalism(View):
         frame = self.copayment.frame
         return {c: int(frame[c].sum() or 0) for c in ("sessions", "mismatched_sessions", "overcharged_sessions",
                                                       "undercharged_sessions", "unchecked_sessions")}
+
+    def copayment_summary(self) -> str:
+        """The check in one French sentence, exact (the coordinator's screen only)."""
+        t = self.copayment_totals()
+        return TEXT["copayment_summary"].format(
+            sessions=fmt.integer(t["sessions"]), mismatched=fmt.integer(t["mismatched_sessions"]),
+            over=fmt.integer(t["overcharged_sessions"]), under=fmt.integer(t["undercharged_sessions"]),
+            unchecked=fmt.integer(t["unchecked_sessions"]))
 
     # ---- helpers ------------------------------------------------------------------------------------------
     def _names(self, name: str) -> list[str]:
