@@ -17,7 +17,7 @@ def few(result) -> None:
 
 def access() -> None:
     before = view.before.overall if view.before is not None else None
-    blocks.cards(view.overall, before, ("patients", "bim_patients", "bim_patients_pct", "sessions_per_bim_patient",
+    blocks.cards(view.overall, before, ("bim_patients", "bim_patients_pct", "sessions_per_bim_patient",
                                         "sessions_per_other_patient"),
                  help={"bim_patients": labels.definition("bim_patients"),
                        "sessions_per_bim_patient": labels.definition("sessions_per_patient_by_bim")})
@@ -35,7 +35,7 @@ def pathways() -> None:
     overall = view.pathways_overall
     before = view.before.pathways_overall if view.before is not None else None
     blocks.cards(overall, before, ("new_patients", "single_session_patients_pct", "median_days_first_to_second",
-                                   "over_long_wait_pct", "sessions_per_course"),
+                                   "sessions_per_course"),
                  help={k: labels.definition(k) for k in ("new_patients", "median_days_first_to_second",
                                                           "sessions_per_course")})
     blocks.chart("universalism_new_month", view.new_by_month.titled(TEXT["new_over_time"]), charts.new_by_month)
