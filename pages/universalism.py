@@ -17,10 +17,12 @@ def few(result) -> None:
 
 def access() -> None:
     before = view.before.overall if view.before is not None else None
-    blocks.cards(view.overall, before, ("bim_patients", "bim_patients_pct", "sessions_per_bim_patient",
-                                        "sessions_per_other_patient"),
-                 help={"bim_patients": labels.definition("bim_patients"),
-                       "sessions_per_bim_patient": labels.definition("sessions_per_patient_by_bim")})
+    row = st.columns(4)
+    blocks.card(row[0], view.overall, before, "bim_patients", help=labels.definition("bim_patients"))
+    blocks.card(row[1], view.overall, before, "bim_patients_pct")
+    earlier = view.before.sessions_overall if view.before is not None else None
+    for place, name in zip(row[2:], ("sessions_per_bim_patient", "sessions_per_other_patient")):
+        blocks.card(place, view.sessions_overall, earlier, name, help=labels.definition("sessions_per_patient_by_bim"))
     south_north = view.south_north
     blocks.chart("universalism_south_north", south_north, charts.bim_by_group)
     for breakdown in ACCESS_BREAKDOWNS:

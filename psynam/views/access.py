@@ -61,6 +61,17 @@ class Universalism(View):
         return self.derived("access/bim_by_group", frame.select(self._names("access/bim_by_group")))
 
     @result
+    def sessions_by_bim(self) -> Result:
+        """Sessions per patient by BIM status, for the whole selection and each network (access/sessions_by_bim)."""
+        frame = _named(self.result("access/bim_share_by_group").frame, ("network",), "none", "none") \
+            .filter(pl.col("breakdown").is_in(["all", "network"])).rename({"of_all_by_network": "of_all"})
+        return self.derived("access/sessions_by_bim", frame.select(self._names("access/sessions_by_bim")))
+
+    @property
+    def sessions_overall(self) -> Result:
+        return self.sessions_by_bim.where(pl.col("row_key") == "all:all")
+
+    @result
     def access_by_month(self) -> Result:
         """The BIM share month by month, per network and all together (access/bim_by_month); with one
         network selected, its rows only (the `all` rows would repeat them)."""
