@@ -47,7 +47,7 @@ def pathways() -> None:
         blocks.chart(f"universalism_wait_{breakdown}", part, charts.wait_by_group,
                      title=TEXT["wait_by"].format(breakdown=TEXT[breakdown].lower()),
                      definition=labels.definition("median_days_first_to_second"))
-        blocks.table(f"universalism_pathways_{breakdown}", part)
+        blocks.table(f"universalism_pathways_{breakdown}", part, subset="table")
         few(part)
 
 
