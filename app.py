@@ -20,6 +20,8 @@ PAGES = [
     ("pages/partners.py", "partners", "partenaires", ":material/handshake:"),
     ("pages/south.py", "south", "sud", ":material/map:"),
     ("pages/priorities.py", "priorities", "aines-petite-enfance", ":material/diversity_3:"),
+    ("pages/universalism.py", "access", "universalisme", ":material/balance:"),
+    ("pages/network.py", "network", "vie-du-reseau", ":material/groups:"),
     ("pages/budget.py", "budget", "budget", ":material/euro:"),
     ("pages/rules.py", "rules", "plafonds", ":material/rule:"),
     ("pages/imports.py", "imports", "imports", ":material/upload_file:"),

@@ -1,7 +1,7 @@
 """French words of financial access, care pathways, the supply of psychologists and the co-payment check
 (docs/universalism.md): page title, column and group words, and indicator definitions for the glossary."""
 
-PAGE: dict[str, str] = {"access": "Accès et parcours"}
+PAGE: dict[str, str] = {"access": "Universalisme"}
 
 # Column and group words, for the results of queries/access, queries/pathways, queries/supply and
 # queries/rules/copayment_check (referenced as `access.<key>`). The wait thresholds (30 and 90 days) and
@@ -13,9 +13,45 @@ TEXT: dict[str, str] = {
         "chacun attend sa deuxième séance, combien de séances compte une série, et combien de psychologues "
         "exercent pour 10 000 habitants."
     ),
+    # tabs and section words of the page
+    "tab_access": "Accès financier",
+    "tab_pathways": "Parcours",
+    "tab_supply": "Offre de psychologues",
+    "tab_copayment": "Quotes-parts",
+    "bim_over_time": "Part des patients BIM, mois par mois",
+    "new_over_time": "Nouveaux patients par mois",
+    "wait_by": "Délai médian entre 1re et 2e séance, par {breakdown}",
+    "supply_areas": "Psychologues actifs pour 10 000 habitants, par zone de cabinet",
+    "supply_communes": "Psychologues par commune de cabinet",
+    "copayment_table": "Séances contrôlées par règle et par réseau",
+    "copayment_summary": ("Sur {sessions} séances contrôlées, {mismatched} ont une quote-part qui ne suit pas la "
+                          "règle en vigueur ({over} où trop a été demandé, {under} où trop peu) ; {unchecked} "
+                          "n'ont pas pu être contrôlées."),
+    "no_patients": "Aucun patient pour ces filtres sur cette période.",
+    "few_people": "Certains chiffres reposent sur moins de {threshold} personnes : ils sont masqués dans les fichiers et en mode public.",
+    "south_north": "Patients BIM : {south} au sud, {north} au nord (résidence).",
+    "no_commune_without": "Chaque commune de la province compte au moins un psychologue actif dans la période.",
+    # the report's section and findings (psynam/report/universalism.py)
+    "section": "Universalisme proportionné : accès, parcours, offre",
+    "finding_bim": "{bim} patients sur {patients} ({pct}) ont le tarif préférentiel (BIM) à leur première séance de la période.",
+    "finding_south_north": "Au sud, {south} des patients sont BIM, contre {north} au nord : une part {word}.",
+    "lower": "plus faible",
+    "higher": "plus élevée",
+    "similar": "semblable",
+    "finding_new": "{new} des {patients} patients de la période sont nouveaux (première séance jamais enregistrée).",
+    "finding_single": "{pct} des patients n'ont eu qu'une seule séance individuelle dans la période.",
+    "finding_wait": "Les nouveaux patients revus attendent en médiane {days} jours leur deuxième séance ; {long} attendent plus de 90 jours.",
+    "finding_supply": "La province compte {rate} psychologues actifs pour 10 000 habitants ; {without} communes n'ont aucun psychologue actif.",
+    # titles of one breakdown of a table
+    "bim_by": "Patients au tarif préférentiel (BIM) par {breakdown}",
+    "pathways_by": "Parcours par {breakdown}",
     # groups
     "breakdown": "Lecture",
     "group": "Groupe",
+    "group_code": "Code du groupe",
+    "nested_in": "Zone de l'arrondissement",
+    "nested_in_level": "Niveau (codage 2021) du code",
+    "nis": "Code INS",
     "all": "Ensemble",
     "network": "Réseau",
     "zone": "Zone de résidence",
@@ -32,6 +68,8 @@ TEXT: dict[str, str] = {
     "month": "Mois",
     "province": "Province",
     "area": "Zone",
+    "area_code": "Code de la zone",
+    "arrondissement_of": "Arr. de {name}",
     # financial access
     "patients": "Patients",
     "bim_patients": "Patients BIM",
@@ -76,6 +114,7 @@ TEXT: dict[str, str] = {
     "population_without_psychologist": "Habitants des communes sans psychologue actif",
     # co-payment check
     "rule": "Règle",
+    "rule_code": "Code de la règle",
     "no_rule": "Aucune règle en vigueur",
     "expected_fee_eur": "Quote-part prévue",
     "sessions": "Séances contrôlées",

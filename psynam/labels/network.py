@@ -11,6 +11,20 @@ TEXT: dict[str, str] = {
         "et les communes où elles ont lieu. Les activités ne relèvent d'aucun réseau : le filtre de réseau ne "
         "s'y applique pas."
     ),
+    # the report's section and findings
+    "section": "Vie du réseau",
+    "finding_activities": "{activities} activités du réseau ont réuni {participants} participants ; {partners} partenaires de {sectors} secteurs y ont été représentés.",
+    "finding_never_seen": "{never} des {registered} partenaires inscrits n'ont été vus à aucune activité de la période.",
+    # section words of the page
+    "by_month": "Activités par mois et par type",
+    "by_type": "Activités par type",
+    "sectors_title": "Partenaires représentés par secteur",
+    "places_title": "Lieux des activités",
+    "never_seen_title": "Partenaires inscrits jamais vus à une activité",
+    "meetings_title": "Liste des activités de la période",
+    "no_activities": "Aucune activité du réseau sur cette période (ou dans cette géographie).",
+    "none_never_seen": "Chaque partenaire inscrit a été vu à au moins une activité de la période.",
+    "network_filter_note": "Le filtre de réseau ne s'applique qu'aux partenaires inscrits : les activités ne relèvent d'aucun réseau.",
     # activity types (free text in exports; the known ones)
     "coordination": "Réunion de coordination",
     "intervision": "Intervision",
@@ -21,11 +35,15 @@ TEXT: dict[str, str] = {
     "other_type": "Autre activité",
     "online": "En ligne",
     "hors_province": "Hors province",
+    "unknown_sector": "Secteur inconnu (partenaire absent de la liste)",
     # columns
     "activity_id": "Identifiant",
     "activity_date": "Date",
     "month": "Mois",
     "type": "Type d'activité",
+    "type_code": "Type d'activité (code)",
+    "activities_with_sector": "Activités où le secteur était présent",
+    "partner_commune": "Commune du partenaire",
     "place_kind": "Lieu",
     "commune": "Code INS",
     "commune_name": "Lieu",

@@ -18,7 +18,7 @@ from psynam.export import Column
 from psynam.filters import PREVIOUS, YEAR_BEFORE, Filters
 from psynam.labels.report import TEXT as T
 from psynam.privacy import Published
-from psynam.report import charts, findings
+from psynam.report import charts, findings, universalism
 from psynam.report.model import ReportChart, Section, keep
 from psynam.views.budget import Budget
 from psynam.views.overview import Overview
@@ -255,6 +255,8 @@ def build(run, filters: Filters, *, threshold: int | None = None, data_date: dat
         south_section(source, filters, previous, threshold, milestones),
         priority_section(source, filters, previous, threshold, "aines", "elderly"),
         priority_section(source, filters, previous, threshold, "petite_enfance", "early"),
+        universalism.access_section(source, filters, previous, threshold),
+        universalism.network_section(source, filters, previous, threshold),
         budget_section(source, filters, threshold),
     )
     filters_text = views.describe(filters)

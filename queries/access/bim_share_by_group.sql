@@ -12,7 +12,9 @@
 --   $care_levels, $formats, $settings (varchar[] or NULL = all): the shared filters, geography on where
 --   the session took place (as on the overview); the breakdown by zone and arrondissement is by residence.
 -- Output (privacy role in brackets): breakdown, group_key [dimension]; group_label (French name from the
---   reference data where it has one; null for 'all' and zones) [label]; sort_order [internal];
+--   reference data where it has one; null for 'all' and zones) [label]; nested_in (an arrondissement's
+--   zone, north or south: the zone's row sums its arrondissements; null otherwise) [group of group_key];
+--   sort_order [internal];
 --   patients, bim_patients [count]; bim_patients_pct (0-100) [share of bim_patients in patients];
 --   individual_sessions, bim_sessions, other_sessions (individual sessions in the period of all, BIM,
 --   non-BIM patients) [count]; sessions_per_patient [rate of individual_sessions / patients];
@@ -57,17 +59,19 @@ memberships as (
 ),
 
 groups as (
-    select 'all' as breakdown, 'all' as group_key, null::varchar as group_label, 0 as sort_order
+    select 'all' as breakdown, 'all' as group_key, null::varchar as group_label, null::varchar as nested_in,
+        0 as sort_order
     union all
-    select 'network', network, label_fr, 10 + row_number() over (order by network desc) from ref_networks
+    select 'network', network, label_fr, null, 10 + row_number() over (order by network desc) from ref_networks
     union all
-    select 'zone', zone, null, sort_order
+    select 'zone', zone, null, null, sort_order
     from (values ('north', 21), ('south', 22), ('hors_province', 23), ('unknown', 24)) as z(zone, sort_order)
     union all
-    select 'arrondissement', arrondissement, arrondissement, 30 + row_number() over (order by arrondissement)
-    from (select distinct arrondissement from stg_communes)
+    select 'arrondissement', arrondissement, arrondissement, case when is_south then 'south' else 'north' end,
+        30 + row_number() over (order by arrondissement)
+    from (select arrondissement, bool_or(is_south) as is_south from stg_communes group by all)
     union all
-    select 'age_band', band, label_fr, 40 + row_number() over (order by min_age) from ref_age_bands
+    select 'age_band', band, label_fr, null, 40 + row_number() over (order by min_age) from ref_age_bands
 ),
 
 figures as (
@@ -86,6 +90,7 @@ select
     g.breakdown,
     g.group_key,
     g.group_label,
+    g.nested_in,
     g.sort_order,
     coalesce(f.patients, 0) as patients,
     coalesce(f.bim_patients, 0) as bim_patients,

@@ -21,7 +21,8 @@
 -- Parameters: $date_from, $date_to (date, closed range); $networks, $arrondissements, $communes (NIS),
 --   $care_levels, $formats, $settings (varchar[] or NULL = all): the shared filters.
 -- Output (privacy role in brackets): breakdown, group_key [dimension]; group_label (ref_networks /
---   ref_care_levels label; null otherwise) [label]; sort_order [internal];
+--   ref_care_levels label; null otherwise) [label]; nested_in (a care level code's 2021 level: the
+--   level_2021 row sums its codes; null otherwise) [group of group_key]; sort_order [internal];
 --   patients, new_patients, returning_patients, single_session_patients [count; patients is the total of
 --   new_patients and returning_patients]; new_patients_pct, single_session_patients_pct (0-100)
 --   [share of new_patients / single_session_patients in patients];
@@ -141,14 +142,15 @@ course_figures as (
 ),
 
 groups as (
-    select 'all' as breakdown, 'all' as group_key, null::varchar as group_label, 0 as sort_order
+    select 'all' as breakdown, 'all' as group_key, null::varchar as group_label, null::varchar as nested_in,
+        0 as sort_order
     union all
-    select 'network', network, label_fr, 10 + row_number() over (order by network desc) from ref_networks
+    select 'network', network, label_fr, null, 10 + row_number() over (order by network desc) from ref_networks
     union all
-    select 'care_level', code, label_fr, 20 + row_number() over (order by convention, valid_from, code)
+    select 'care_level', code, label_fr, level_2021, 20 + row_number() over (order by convention, valid_from, code)
     from ref_care_levels
     union all
-    select 'level_2021', level_2021, null, 30 + row_number() over (order by level_2021)
+    select 'level_2021', level_2021, null, null, 30 + row_number() over (order by level_2021)
     from (select distinct level_2021 from ref_care_levels)
 )
 
@@ -156,6 +158,7 @@ select
     g.breakdown,
     g.group_key,
     g.group_label,
+    g.nested_in,
     g.sort_order,
     coalesce(p.patients, 0) as patients,
     coalesce(p.new_patients, 0) as new_patients,

@@ -10,7 +10,8 @@
 --   counts; $care_levels, $formats, $settings (varchar[] or NULL = all) for active only (see
 --   supply/psychologists_by_commune.sql).
 -- Output (privacy role in brackets): area_kind (arrondissement | zone | province | outside), area
---   [dimension]; sort_order [internal]; population [population]; communes (communes of the area)
+--   [dimension]; parent_area (the area summing this one: an arrondissement's zone, a zone's province;
+--   null otherwise) [parent of area]; sort_order [internal]; population [population]; communes (communes of the area)
 --   [value]; registered_psychologists, active_psychologists [count of psychologists];
 --   registered_per_10000, active_per_10000 [rate of the count / population];
 --   communes_without_psychologist [value: communes, not people]; population_without_psychologist
@@ -90,6 +91,11 @@ all_areas as (
 select
     a.area_kind,
     a.area,
+    case a.area_kind
+        when 'arrondissement' then (select case when bool_or(is_south) then 'south' else 'north' end
+                                    from stg_communes where arrondissement = a.area)
+        when 'zone' then 'province'
+    end as parent_area,
     a.sort_order,
     a.population,
     a.communes,

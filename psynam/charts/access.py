@@ -1,0 +1,116 @@
+"""Charts of the universalism page (financial access, pathways, supply): pure builders, a published table
+in (psynam.views.access results, the rows as the view selected them), a Figure out. A hidden cell draws no
+bar or point: its mark stands in its place (psynam.charts.mark_bars / mark_points)."""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+
+from psynam import labels
+from psynam.charts import PALETTE, SEQUENCE, base_layout, empty, mark_bars, mark_points, marks_of, unpack
+from psynam.labels.access import TEXT
+
+NETWORK_COLOURS = {"RSN": PALETTE["RSN"], "RSK": PALETTE["RSK"], "all": "#343a40"}
+
+
+def _plain(text) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def hbars(table, label: str, value: str, *, value_title: str, colour: str = PALETTE["RSN"], suffix: str = "",
+          decimals: int = 1, colours: list[str] | None = None, height: int | None = None) -> go.Figure:
+    """Horizontal bars of `value` for each row shown (first row on top), labelled by `label`; a hidden
+    value is its mark at the bar's base."""
+    frame, _ = unpack(table)
+    if frame.is_empty():
+        return empty()
+    names = [_plain(n) for n in frame[label].to_list()]
+    values = frame[value].to_list()
+    text = [None if v is None else f"{v:,.{decimals}f}".replace(",", " ").replace(".", ",") + suffix for v in values]
+    fig = go.Figure(go.Bar(y=names, x=values, orientation="h", text=text, textposition="outside",
+                           marker_color=colours or colour, cliponaxis=False,
+                           hovertemplate="%{y} : %{text}<extra></extra>"))
+    mark_bars(fig, names, marks_of(table, value), horizontal=True)
+    shown = [v for v in values if v is not None]
+    fig.update_xaxes(title=value_title, range=[0, (max(shown) if shown else 1) * 1.18 or 1])
+    fig.update_yaxes(autorange="reversed")
+    return base_layout(fig, height=height or max(220, 60 + 34 * frame.height))
+
+
+def bim_by_group(table) -> go.Figure:
+    """The BIM share of each group shown (access/bim_by_group rows); the south green, the north grey."""
+    frame, _ = unpack(table)
+    if frame.is_empty():
+        return empty()
+    colours = [PALETTE["south"] if k == "south" or (b == "arrondissement" and n == "south") else
+               PALETTE["north"] if k == "north" or (b == "arrondissement" and n == "north") else
+               NETWORK_COLOURS.get(k, PALETTE["RSN"])
+               for b, k, n in frame.select("breakdown", "group_key", "nested_in").iter_rows()]
+    return hbars(table, "group_label", "bim_patients_pct", value_title=TEXT["bim_patients_pct"], suffix=" %",
+                 colours=colours)
+
+
+def lines_by_network(table, value: str, *, value_title: str, pct: bool = False) -> go.Figure:
+    """One line per network over months (rows: month, network, value); a hidden month breaks its line and
+    is marked at the foot of the chart."""
+    frame, _ = unpack(table)
+    if frame.is_empty():
+        return empty()
+    fig = go.Figure()
+    marks = marks_of(table, value)
+    for network in [n for n in ("RSN", "RSK", "all") if n in frame["network"].to_list()]:
+        rows = [i for i, n in enumerate(frame["network"].to_list()) if n == network]
+        xs = [frame["month"][i] for i in rows]
+        fig.add_trace(go.Scatter(
+            x=xs, y=[frame[value][i] for i in rows], mode="lines+markers",
+            name=TEXT["all"] if network == "all" else labels.NETWORKS.get(network, network),
+            line={"color": NETWORK_COLOURS[network], "width": 3 if network == "all" else 2,
+                  "dash": "dot" if network == "all" else "solid"},
+            hovertemplate="%{x|%m/%Y} : %{y:.1f}" + (" %" if pct else "") + "<extra>%{fullData.name}</extra>"))
+        mark_points(fig, [x for x, i in zip(xs, rows) if marks[i]], [marks[i] for i in rows if marks[i]])
+    fig.update_xaxes(tickformat="%m/%Y")
+    fig.update_yaxes(title=value_title, ticksuffix=" %" if pct else "")
+    return base_layout(fig, height=340)
+
+
+def bim_by_month(table) -> go.Figure:
+    return lines_by_network(table, "bim_patients_pct", value_title=TEXT["bim_patients_pct"], pct=True)
+
+
+def new_by_month(table) -> go.Figure:
+    """New patients per month, one bar per network side by side (pathways/new_by_month)."""
+    frame, _ = unpack(table)
+    if frame.is_empty():
+        return empty()
+    fig = go.Figure()
+    marks = marks_of(table, "new_patients")
+    for network in [n for n in ("RSN", "RSK") if n in frame["network"].to_list()]:
+        rows = [i for i, n in enumerate(frame["network"].to_list()) if n == network]
+        xs = [frame["month"][i] for i in rows]
+        fig.add_trace(go.Bar(x=xs, y=[frame["new_patients"][i] for i in rows], name=labels.NETWORKS[network],
+                             marker_color=NETWORK_COLOURS[network], offsetgroup=network,
+                             hovertemplate="%{x|%m/%Y} : %{y}<extra>%{fullData.name}</extra>"))
+        mark_bars(fig, xs, [marks[i] for i in rows], offsetgroup=network)
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(tickformat="%m/%Y")
+    fig.update_yaxes(title=TEXT["new_patients"])
+    return base_layout(fig, height=340)
+
+
+def wait_by_group(table) -> go.Figure:
+    """The median days from first to second session of each group shown (pathways/by_group rows)."""
+    return hbars(table, "group_label", "median_days_first_to_second", value_title=TEXT["median_days_first_to_second"],
+                 colour=SEQUENCE[5], suffix=" j")
+
+
+def supply_by_area(table) -> go.Figure:
+    """Active psychologists per 10,000 inhabitants of each area shown (supply/areas rows)."""
+    frame, _ = unpack(table)
+    if frame.is_empty():
+        return empty()
+    colours = [PALETTE["south"] if a in ("south", "Dinant", "Philippeville") else
+               PALETTE["north"] if a in ("north", "Namur") else "#343a40" for a in frame["area"].to_list()]
+    return hbars(table, "area_label", "active_per_10000", value_title=TEXT["active_per_10000"], colours=colours,
+                 decimals=2)
