@@ -4,17 +4,11 @@ import streamlit as st
 
 from psynam import access, gate, labels, pack, present, style, ui
 
-st.set_page_config(page_title=labels.APP_TITLE, page_icon=":material/psychology:", layout="wide")
-style.apply()  # the app's CSS and French for Streamlit's own English (psynam/style.py)
-gate.start_warmer()  # once per server process: warms the default view after every data change
-me = gate.gate()  # who is here (psynam/access.py); without a role, only a French message and st.stop()
-with access.system():  # building or upgrading the database is the server's own job, whoever opened the page
-    ui.prepare_database()
-
 # (file, key in labels.PAGES, URL path, icon). Known Streamlit behaviour: opening a deep link whose path
 # differs from the page's file name shows a "Page not found" notice over the page on the very first load,
 # because a `pages/` folder sits beside st.navigation (streamlit#9992). Paths equal to the file names avoid
-# it in a browser but make AppTest lose the app's widgets after a rerun, so the French paths stay.
+# it in a browser but make AppTest lose the app's widgets after a rerun, so the French paths stay, and the
+# app's script closes that notice on its own paths (psynam/style.py); a wrong path keeps it.
 PAGES = [
     ("pages/overview.py", "overview", "accueil", ":material/dashboard:"),
     ("pages/partners.py", "partners", "partenaires", ":material/handshake:"),
@@ -29,6 +23,14 @@ PAGES = [
     ("pages/audit.py", "audit", "journal", ":material/policy:"),
     ("pages/glossary.py", "glossary", "glossaire", ":material/menu_book:"),
 ]
+
+st.set_page_config(page_title=labels.APP_TITLE, page_icon=":material/psychology:", layout="wide")
+style.apply(tuple(path for _file, _key, path, _icon in PAGES))  # CSS and French (psynam/style.py)
+gate.start_warmer()  # once per server process: warms the default view after every data change
+me = gate.gate()  # who is here (psynam/access.py); without a role, only a French message and st.stop()
+with access.system():  # building or upgrading the database is the server's own job, whoever opened the page
+    ui.prepare_database()
+
 NEEDS = {"imports": "import", "report": "download", "audit": "audit"}  # what a page needs beyond viewing
 presenting = bool(st.query_params.get("present"))
 page = st.navigation([  # a page the role may not use is not registered: its link falls back to the overview

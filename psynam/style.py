@@ -145,23 +145,40 @@ _SCRIPT = """
   if (doc.documentElement.dataset.psynamFrench) return;
   doc.documentElement.dataset.psynamFrench = '1';
   doc.documentElement.lang = 'fr-BE';
+  // Streamlit's "Page not found" over a page that is shown (a deep link to a page whose path differs from its
+  // file name, streamlit#9992): a false alarm on the app's own paths, closed; a wrong path keeps it.
+  const known = %(paths)s;
+  const falseAlarm = () => {
+    const segment = doc.defaultView.location.pathname.replace(/\/+$/, '').split('/').pop();
+    if (!known.includes(segment)) return;
+    for (const d of doc.querySelectorAll('[role="dialog"]')) {
+      if (/^(Page not found|Page introuvable)/.test((d.innerText || '').trim())) {
+        const close = d.querySelector('button[aria-label], button');
+        if (close) close.click();
+      }
+    }
+  };
   fix(doc.body);
+  falseAlarm();
   new MutationObserver(changes => {
     for (const c of changes) {
       if (c.type === 'attributes' || c.type === 'characterData') fix(c.target);
       else c.addedNodes.forEach(fix);
     }
+    falseAlarm();
   }).observe(doc.body, {subtree: true, childList: true, characterData: true, attributes: true,
                         attributeFilter: ATTRS});
 })();
 """
 
 
-def script() -> str:
-    return _SCRIPT % {"texts": json.dumps(TEXTS, ensure_ascii=False), "patterns": json.dumps(PATTERNS)}
+def script(paths: tuple[str, ...] = ()) -> str:
+    """The French script; `paths`: the app's own page paths (their "Page not found" is a false alarm)."""
+    return _SCRIPT % {"texts": json.dumps(TEXTS, ensure_ascii=False), "patterns": json.dumps(PATTERNS),
+                      "paths": json.dumps(list(paths))}
 
 
-def apply() -> None:
+def apply(paths: tuple[str, ...] = ()) -> None:
     """The CSS and the French script, in a hidden container at the top of the page."""
     with st.container(key="psynam_style"):
-        st.html(f"<style>{CSS}</style><script>{script()}</script>", unsafe_allow_javascript=True)
+        st.html(f"<style>{CSS}</style><script>{script(paths)}</script>", unsafe_allow_javascript=True)
