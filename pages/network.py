@@ -4,17 +4,12 @@ of meetings, exportable for the yearly activity report (psynam/views/network.py)
 
 import streamlit as st
 
-from psynam import blocks, labels, ui
+from psynam import blocks, labels
 from psynam.charts import network as charts
 from psynam.labels.network import TEXT
 from psynam.views.network import Network
 
-filters = st.session_state.get("filters")
-st.title(labels.PAGES["network"])
-if filters is None:
-    st.stop()
-view = Network(ui.source(), filters)
-blocks.period_caption(view)
+view = blocks.open_view("network", Network)
 st.write(TEXT["intro"])
 if not view.has_activities:
     st.info(TEXT["no_activities"])
@@ -28,7 +23,7 @@ blocks.cards(view.kpis, before, ("partners_represented", "sectors_represented", 
              help={"partners_represented": labels.definition("partners_represented"),
                    "communes": labels.definition("activity_communes"),
                    "partners_never_seen": labels.definition("partners_never_seen")})
-if filters.networks:
+if view.filters.networks:
     st.caption(TEXT["network_filter_note"])
 
 blocks.chart("network_by_month", view.by_month.titled(TEXT["by_month"]), charts.activities_by_month)

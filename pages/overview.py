@@ -2,17 +2,11 @@
 
 import streamlit as st
 
-from psynam import blocks, labels, reference, ui
+from psynam import blocks, labels, reference
 from psynam.charts import monthly_by_network
 from psynam.views.overview import Overview
 
-filters = st.session_state.get("filters")
-st.title(labels.PAGES["overview"])
-if filters is None:
-    st.stop()
-
-view = Overview(ui.source(), filters)
-blocks.period_caption(view)
+view = blocks.open_view("overview", Overview)
 if not view.has_sessions:
     st.info(labels.MESSAGES["no_data"])
     st.stop()
@@ -32,4 +26,4 @@ blocks.figures(now, ("south_population_pct", "elderly_patients", "group_sessions
 
 milestones = reference.frame("ref_milestones")
 blocks.chart("overview_sessions_by_month", view.sessions_by_month,
-             lambda table: monthly_by_network(table, milestones, period=(filters.date_from, filters.date_to)))
+             lambda table: monthly_by_network(table, milestones, period=(view.filters.date_from, view.filters.date_to)))

@@ -77,12 +77,7 @@ def copayment() -> None:
     few(view.copayment)
 
 
-filters = st.session_state.get("filters")
-st.title(labels.PAGES["access"])
-if filters is None:
-    st.stop()
-view = Universalism(ui.source(), filters)
-blocks.period_caption(view)
+view = blocks.open_view("access", Universalism)
 st.write(TEXT["intro"])
 if not view.has_patients:
     st.info(TEXT["no_patients"])

@@ -9,12 +9,13 @@ every rerun.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import streamlit as st
 
-from psynam import access, audit, export, formatting as fmt, labels, privacy, ui, views
+from psynam import access, audit, export, labels, privacy, ui, views
+from psynam import formatting as fmt
 from psynam.charts.files import Stamp
 from psynam.charts.reading import reading
 from psynam.views import Result
@@ -68,6 +69,18 @@ def period_caption(view) -> None:
         parts.append(labels.MESSAGES[f"compared_{filters.comparison_mode}"].format(
             prev_from=fmt.day(comparison.date_from), prev_to=fmt.day(comparison.date_to)))
     st.caption(" · ".join(parts))
+
+
+def open_view(page_key: str, view_class):
+    """A page's opening: its title, then (once the filter bar has set the filters) its view for them with
+    the period caption under the title. Stops the page when there are no filters yet."""
+    st.title(labels.PAGES[page_key])
+    filters = st.session_state.get("filters")
+    if filters is None:
+        st.stop()
+    view = view_class(ui.source(), filters)
+    period_caption(view)
+    return view
 
 
 # ---- KPI cards ---------------------------------------------------------------------------------------
