@@ -313,15 +313,24 @@ class View:
         if self.comparison == AUTO:
             self.comparison = self.filters.comparison()
 
+    @classmethod
+    def result_attributes(cls) -> list[str]:
+        """The names of the view's `@result` properties, its own first, then its bases'."""
+        names: list[str] = []
+        for klass in cls.__mro__:
+            for attr, member in vars(klass).items():
+                if isinstance(member, cached_property) and getattr(member.func, "is_result", False) \
+                        and attr not in names:
+                    names.append(attr)
+        return names
+
     def result_named(self, name: str) -> Result:
         """The view's result of that declaration (its `@result` properties are computed in order until
         found: they are cached, and a page computes most of them anyway)."""
-        for cls in type(self).__mro__:
-            for attr, member in vars(cls).items():
-                if isinstance(member, cached_property) and getattr(member.func, "is_result", False):
-                    found = getattr(self, attr)
-                    if isinstance(found, Result) and found.name == name:
-                        return found
+        for attr in self.result_attributes():
+            found = getattr(self, attr)
+            if isinstance(found, Result) and found.name == name:
+                return found
         raise KeyError(f"{type(self).__name__} has no result {name!r}")
 
     def sibling(self, networks: tuple[str, ...]) -> "View":

@@ -35,15 +35,6 @@ class Cell:
     mark: str | None      # how it was published (None: published)
 
 
-def result_attributes(view_class) -> list[str]:
-    names = []
-    for cls in view_class.__mro__:
-        for attr, member in vars(cls).items():
-            if getattr(getattr(member, "func", None), "is_result", False) and attr not in names:
-                names.append(attr)
-    return names
-
-
 def gather(source, filters: Filters):
     """Every public result of every page view for each network variant, keyed (variant, view, result name):
     a result shown in parts (a selection, a top) is one result — its parts are its rows."""
@@ -52,7 +43,7 @@ def gather(source, filters: Filters):
         f = replace(filters, networks=networks)
         for view_class in PAGE_VIEWS:
             view = view_class(source, f)
-            for attr in result_attributes(view_class):
+            for attr in view_class.result_attributes():
                 result = getattr(view, attr)
                 if isinstance(result, views.Result):
                     key = (views.variant_of(networks), view_class.__name__, result.name)
