@@ -149,7 +149,7 @@ _SCRIPT = """
   // file name, streamlit#9992): a false alarm on the app's own paths, closed; a wrong path keeps it.
   const known = %(paths)s;
   const falseAlarm = () => {
-    const segment = doc.defaultView.location.pathname.replace(/\/+$/, '').split('/').pop();
+    const segment = doc.defaultView.location.pathname.replace(/\\/+$/, '').split('/').pop();
     if (!known.includes(segment)) return;
     for (const d of doc.querySelectorAll('[role="dialog"]')) {
       if (/^(Page not found|Page introuvable)/.test((d.innerText || '').trim())) {

@@ -30,7 +30,7 @@ def hbars(table, label: str, value: str, *, value_title: str, colour: str = PALE
     values = frame[value].to_list()
     text = [None if v is None else f"{v:,.{decimals}f}".replace(",", " ").replace(".", ",") + suffix for v in values]
     fig = go.Figure(go.Bar(y=names, x=values, orientation="h", text=text, textposition="outside",
-                           marker_color=colours or colour, cliponaxis=False,
+                           marker_color=colours or colour, cliponaxis=False, showlegend=False,
                            hovertemplate="%{y} : %{text}<extra></extra>"))
     mark_bars(fig, names, marks_of(table, value), horizontal=True)
     shown = [v for v in values if v is not None]

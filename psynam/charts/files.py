@@ -62,6 +62,18 @@ def _legend_rows(items: list[str], width_px: int) -> int:
     return rows
 
 
+def _keep_title_in_place(fig: go.Figure) -> None:
+    """A horizontal colour bar with a title, anchored by its foot on the plot's top edge (the map's), makes
+    Plotly.js lift the main title by half the bar's height (its `_hColorbarMoveTitle`, meant for a title
+    in the plot's margin): ours is placed in the image's top band, and would be pushed off the image. The
+    bar is anchored a hair lower, which Plotly does not treat so, and is drawn where it was."""
+    for trace in fig.data:
+        bar = getattr(trace, "colorbar", None) if "colorbar" in trace else None
+        if (bar is not None and bar.orientation == "h" and bar.title.text and bar.yanchor == "bottom"
+                and (bar.y if bar.y is not None else 1.02) >= 1):
+            bar.y = 0.999
+
+
 def framed(fig: go.Figure, stamp: Stamp, size: str = "slide") -> go.Figure:
     """A copy of `fig` laid out as a self-contained image of the given size (SIZES)."""
     width, height = SIZES[size]
@@ -79,7 +91,10 @@ def framed(fig: go.Figure, stamp: Stamp, size: str = "slide") -> go.Figure:
         "y": 1 - PAD / height, "yanchor": "top", "yref": "container", "automargin": False,
     }
     items = _legend_items(out)
+    if not items:  # only unnamed traces: Plotly would list them as "trace 0", over the stamp lines
+        out.layout.showlegend = False
     rows = _legend_rows(items, inner) if out.layout.showlegend is not False else 0
+    _keep_title_in_place(out)
     legend_height = int(rows * 1.75 * LEGEND_SIZE) + (8 if rows else 0)
     if rows:
         out.layout.legend.update(orientation="h", xref="container", x=PAD / width, xanchor="left",

@@ -61,10 +61,17 @@ def test_pdf_pages_are_a4_landscape_with_the_same_figures(files, expected):
     assert re.search(r"Psychologues actifs\s+< 5", text)  # 4 active psychologists in 2024
 
 
-def test_workbook_has_a_sheet_per_chart_and_definitions(files, expected):
+def test_workbook_has_a_sheet_per_chart_and_definitions(files, expected, tiny_db):
     book = openpyxl.load_workbook(files["xlsx"])
     assert book.sheetnames[0] == "Chiffres clés" and book.sheetnames[-1] == "Définitions"
-    assert len(book.sheetnames) == 1 + 6 + 1  # key figures, six charts, definitions
+    con = db.connect(tiny_db, read_only=True)
+    report = build(metrics.runner(con), Filters(date(2024, 1, 1), date(2024, 12, 31)))
+    con.close()
+    # key figures, one sheet per chart of every section (partners, south, both priorities, universalism,
+    # network life, budget), definitions
+    assert len(report.sections) == 7 and all(s.charts for s in report.sections)
+    assert len(book.sheetnames) == 1 + len(report.charts) + 1
+    assert "Délai médian entre 1re et 2e…" in book.sheetnames and "Activités par type" in book.sheetnames
     key = {row[0].value: row[1].value for row in book["Chiffres clés"].iter_rows(min_row=2)}
     assert key["Séances"] == expected["sessions"] and key["Psychologues actifs"] == "< 5"
     # numbers are stored as numbers, under real Belgian-displayed format codes
