@@ -197,6 +197,19 @@ class Result:
     def row(self, i: int = 0) -> dict:
         return self.frame.row(i, named=True)
 
+    def rests_on_few(self, names: tuple[str, ...] | list[str] | None = None) -> bool:
+        """Whether a figure of the rows shown (among `names`, all columns by default) rests on fewer people
+        or sessions than the threshold: a count from 1 to threshold−1, or a rate, share or amount read from
+        one. Those are the cells every published table hides first; read from the exact frame, so the
+        coordinator's screen does not publish the result (and its other-network variants) to say it."""
+        spec = self.decl.spec()
+        wanted = set(self.decl.names if names is None else names)
+        counts = {c for c in spec.counts if c in wanted}
+        counts |= {c for rate, sources in spec.rates.items() if rate in wanted for c in sources if c in spec.counts}
+        frame = self.decl.with_rests(self.frame)  # a share's rest (20 − 17 = 3) is a count of its own
+        counts |= {c for rate, sources in spec.rates.items() if rate in wanted for c in sources}
+        return any(privacy.is_small(v, self.threshold) for c in counts if c in frame.columns for v in frame[c].to_list())
+
     # ---- the published figures ---------------------------------------------------------------------
     def published(self) -> Published:
         """The rows shown as they may leave the coordinator's screen."""

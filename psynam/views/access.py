@@ -193,6 +193,5 @@ class Universalism(View):
         return privacy.threshold_or_default(self.threshold)
 
     def rests_on_few(self, result: Result) -> bool:
-        """Whether the rows shown hold a cell that the published table hides."""
-        table = result.published()
-        return any(table.mark(c.name, i) for c in result.decl.columns for i in range(table.frame.height))
+        """Whether a figure of the rows shown rests on fewer people than the threshold (Result.rests_on_few)."""
+        return result.rests_on_few()

@@ -148,8 +148,6 @@ class Priorities(View):
         return privacy.threshold_or_default(self.threshold)
 
     def rests_on_few(self, result: Result, priority: str) -> bool:
-        """Whether the rows shown of a result hold, among the priority's columns, a cell that the published
-        table hides (the coordinator's screen shows it; files and public mode do not)."""
-        table = result.published()
-        names = result.decl.subsets.get(priority, result.decl.names)
-        return any(table.mark(name, i) for name in names for i in range(table.frame.height))
+        """Whether a figure among the priority's columns of the rows shown rests on fewer people than the
+        threshold (Result.rests_on_few: the coordinator's screen shows it; files and public mode do not)."""
+        return result.rests_on_few(result.decl.subsets.get(priority, result.decl.names))
