@@ -88,6 +88,7 @@ def _parse(argv: list[str] | None):
     p.add_argument("--sessions", default="100000,1000000", help="comma-separated sizes, e.g. 100000,1000000,10000000")
     p.add_argument("--runs", type=int, default=5, help="timed runs per measure (median reported)")
     p.add_argument("--workdir", default=None, help="where to write the generated exports and databases")
+    p.add_argument("--no-monthly", action="store_true", help="skip the monthly-import measure (an extra import)")
 
     p = sub.add_parser("load", help="concurrent app sessions over WebSocket on loopback, during an import")
     p.add_argument("--sessions", type=int, default=30, help="concurrent app sessions")

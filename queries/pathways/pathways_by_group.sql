@@ -96,14 +96,11 @@ course_starts as (
     where format = 'individuel' and course_start
 ),
 
--- Every individual session from the period's start on, by course; joined to the courses begun in the period.
+-- Every course's sessions (stored: stg_courses); joined to the courses begun in the period.
 course_sizes as (
-    select network, patient_key, course_no, count(*) as sessions, max(session_date) as last_date
-    from stg_sessions
-    where patient_rank is not null
-        and session_date >= $date_from
-        and ($networks is null or list_contains($networks, network))
-    group by all
+    select network, patient_key, course_no, sessions, last_date
+    from stg_courses
+    where $networks is null or list_contains($networks, network)
 ),
 
 courses as (

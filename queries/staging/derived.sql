@@ -1,7 +1,12 @@
--- Purpose: rebuild the staging tables that store derived rows (stg_sessions, from stg_sessions_view),
--- so that the shared filters scan one stored table instead of a four-join view on every query.
+-- Purpose: rebuild the staging tables that store derived rows (stg_sessions, from stg_sessions_view; then
+-- stg_patient_starts and stg_courses, from it), so that the shared filters scan one stored table instead
+-- of a four-join view on every query, and the pathway figures read one row per patient or course.
 -- Grain: one row per session, ordered by seq = (session date, session id): min/max per row group let
 -- date filters skip most of the table.
 -- Parameters: none. Run by psynam.db.refresh_derived() after every committed write of the imported tables.
 create or replace table stg_sessions as
 select * from stg_sessions_view order by seq;
+create or replace table stg_patient_starts as
+select * from stg_patient_starts_view order by variant, patient_key;
+create or replace table stg_courses as
+select * from stg_courses_view;

@@ -156,6 +156,51 @@ left join ref_sectors as sec on sec.sector = p.sector;
 create table if not exists stg_sessions as
 select * from stg_sessions_view order by seq;
 
+-- Each patient's first and second individual sessions ever, stored for the network filters a page sets
+-- (`variant`: one network, or 'all'), so that "new in the period" and "days to the second session" read
+-- one row per patient instead of grouping the whole history on every query (f_patient_starts). Per
+-- network: the rows ranked 1 and 2 (stg_sessions.patient_rank). All networks: the earliest first session;
+-- the second session overall is the earlier of a network's second one and, for a patient followed by
+-- both networks, the later of the two networks' first ones.
+create or replace view stg_patient_starts_view as
+with per_network as (
+    select
+        network,
+        patient_key,
+        min(seq) as first_seq,
+        min(session_date) as first_date,
+        min(session_date) filter (where patient_rank = 2) as second_date
+    from stg_sessions
+    where patient_rank <= 2
+    group by network, patient_key
+)
+select network as variant, patient_key, first_seq, first_date, second_date
+from per_network
+union all
+select
+    'all',
+    patient_key,
+    min(first_seq),
+    min(first_date),
+    least(min(second_date), case when count(*) > 1 then max(first_date) end)
+from per_network
+group by patient_key;
+
+create table if not exists stg_patient_starts as
+select * from stg_patient_starts_view order by variant, patient_key;
+
+-- Each course of individual sessions (a patient's run in one network, stg_sessions.course_no): its
+-- sessions (at any date) and its last session's date. The pathway figures count the courses begun in a
+-- period with all their sessions, which all lie on or after that start.
+create or replace view stg_courses_view as
+select network, patient_key, course_no, count(*) as sessions, max(session_date) as last_date
+from stg_sessions
+where patient_rank is not null
+group by network, patient_key, course_no;
+
+create table if not exists stg_courses as
+select * from stg_courses_view;
+
 create or replace view stg_clairvisions as
 with clairvisions_src as (select * from clairvisions)
 select
@@ -210,6 +255,12 @@ group by patient_key;
 -- networks (the contract knows two), the later of the two networks' first ones. Plain aggregates: an
 -- ordered list per patient cost four times as much at a million sessions.
 create or replace macro f_patient_starts(networks) as table
+select patient_key, first_seq, first_date, second_date
+from stg_patient_starts
+where variant = coalesce(networks[1], 'all')
+    and (networks is null or len(networks) = 1)
+union all
+-- A filter of several networks (both, today): worked out from the ranked rows, as stg_patient_starts does.
 select
     patient_key,
     min(seq) as first_seq,
@@ -220,7 +271,8 @@ select
     ) as second_date
 from stg_sessions
 where patient_rank <= 2
-    and (networks is null or list_contains(networks, network))
+    and len(networks) > 1
+    and list_contains(networks, network)
 group by patient_key;
 
 -- Psychologists with their practice commune located (docs/indicators.md, psychologists per 10,000).
