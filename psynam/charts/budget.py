@@ -382,6 +382,7 @@ def sessions_histogram(table) -> go.Figure:
     marks = table.column_marks("patients")
     shown: set[str] = set()
     networks = sorted(data["network"].unique())
+    lines, notes = [], []  # the ceilings, laid out once: add_vline per panel re-walks every subplot (slow)
     for n, panel in enumerate(panels.iter_rows(named=True)):
         row, col = n // cols + 1, n % cols + 1
         for k, network in enumerate(networks):
@@ -399,13 +400,17 @@ def sessions_histogram(table) -> go.Figure:
         for value, dash, label in ((panel["max_sessions"], "solid", T["ceiling"]),
                                    (panel["average_sessions"], "dot", T["ceiling_average"])):
             if value is not None:
-                fig.add_vline(x=value + 0.5 if dash == "solid" else value, row=row, col=col,
-                              line={"color": PALETTE["accent"], "dash": dash, "width": 2},
-                              annotation_text=f"{label} {value}", annotation_position="top left",
-                              annotation_font={"size": 11, "color": PALETTE["accent"]})
+                x, axis = value + 0.5 if dash == "solid" else value, "" if n == 0 else str(n + 1)
+                lines.append({"type": "line", "xref": f"x{axis}", "yref": f"y{axis} domain", "x0": x, "x1": x,
+                              "y0": 0, "y1": 1, "line": {"color": PALETTE["accent"], "dash": dash, "width": 2}})
+                notes.append({"text": f"{label} {value}", "xref": f"x{axis}", "yref": f"y{axis} domain", "x": x,
+                              "y": 1, "xanchor": "right", "yanchor": "top", "showarrow": False,
+                              "font": {"size": 11, "color": PALETTE["accent"]}})
         part = data.filter(pl.col("panel") == panel["panel"])
         upper = max(part["sessions"].max(), panel["max_sessions"] or 0) + 1
         fig.update_xaxes(range=[0.5, upper + 0.5], dtick=1 if upper <= 12 else 2 if upper <= 25 else 5, row=row, col=col)
+    fig.layout.shapes = lines
+    fig.layout.annotations = [*fig.layout.annotations, *notes]
     base_layout(fig, height=max(360, 330 * rows))
     if any("<br>" in (a.text or "") for a in fig.layout.annotations):
         _room_for_titles(fig, 0.09)

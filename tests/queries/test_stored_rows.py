@@ -1,0 +1,71 @@
+"""The stored per-patient and per-course rows (queries/staging: stg_patient_starts, stg_courses) equal what
+they stand for, worked out again from the ranked sessions, on the committed sample (thousands of patients
+followed by one or both networks) for every network filter a page can set."""
+
+import pytest
+
+from psynam import db
+from psynam.build import build
+
+RECOMPUTED_STARTS = """
+select
+    patient_key,
+    min(seq) as first_seq,
+    min(session_date) as first_date,
+    least(
+        min(session_date) filter (where patient_rank = 2),
+        case when count(*) filter (where patient_rank = 1) > 1 then max(session_date) filter (where patient_rank = 1) end
+    ) as second_date
+from stg_sessions
+where patient_rank <= 2 and ($networks is null or list_contains($networks, network))
+group by patient_key
+"""
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    connection = db.connect(build(tmp_path_factory.mktemp("stored") / "sample.duckdb"), read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.mark.parametrize("networks", [None, ["RSN"], ["RSK"], ["RSK", "RSN"]])
+def test_patient_starts_equal_the_ranked_sessions(con, networks):
+    stored = con.execute("select * from f_patient_starts($networks) order by patient_key", {"networks": networks}).fetchall()
+    again = con.execute(RECOMPUTED_STARTS + " order by patient_key", {"networks": networks}).fetchall()
+    assert stored == again and len(stored) > 1000
+    # patients of both networks exist, and a second session is known for many
+    assert sum(1 for r in stored if r[3] is not None) > 100
+
+
+def test_a_patient_of_both_networks(tmp_path):
+    """The sample has no patient followed by both networks: one is made from three sessions (RSN on
+    10/01 and 20/03, RSK on 15/02), and the 'all' row takes the earliest first session and, as second, the
+    later network's first (15/02, before RSN's own second)."""
+    path = build(tmp_path / "both.duckdb")
+    con = db.connect(path)
+    for network, day in (("RSN", "2025-01-10"), ("RSN", "2025-03-20"), ("RSK", "2025-02-15")):
+        con.execute("insert into sessions select * replace ('BOTH-' || $day as session_id, 'PBOTH' as patient_id, "
+                    "$day::date as session_date) from sessions where network = $network and format = 'individuel' "
+                    "and patient_id is not null limit 1", {"network": network, "day": day})
+    db.refresh_derived(con)
+    for networks in (None, ["RSN"], ["RSK"], ["RSK", "RSN"]):
+        stored = con.execute("select * from f_patient_starts($networks) order by patient_key",
+                             {"networks": networks}).fetchall()
+        assert stored == con.execute(RECOMPUTED_STARTS + " order by patient_key", {"networks": networks}).fetchall()
+    key = con.execute("select distinct patient_key from stg_sessions where patient_id = 'PBOTH'").fetchone()[0]
+    rows = dict(con.execute("select variant, (first_date, second_date)::varchar from stg_patient_starts "
+                            "where patient_key = $k", {"k": key}).fetchall())
+    con.close()
+    assert rows == {"all": "(2025-01-10, 2025-02-15)", "RSN": "(2025-01-10, 2025-03-20)", "RSK": "(2025-02-15, NULL)"}
+
+
+def test_courses_equal_their_sessions(con):
+    stored = con.execute("select * from stg_courses order by all").fetchall()
+    again = con.execute("select network, patient_key, course_no, count(*), max(session_date) from stg_sessions "
+                        "where patient_rank is not null group by all order by all").fetchall()
+    assert stored == again and len(stored) > 1000
+    # a course begun in a period has every session on or after its start (what pathways_by_group relies on)
+    assert con.execute("select count(*) from stg_sessions as s join stg_sessions as f on f.course_start and "
+                       "f.network = s.network and f.patient_key = s.patient_key and f.course_no = s.course_no "
+                       "where s.patient_rank is not null and s.session_date < f.session_date").fetchone()[0] == 0
