@@ -25,20 +25,12 @@ with sessions_in as (
     from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
-free_levels as (
-    select distinct level_2021 from ref_copayment_rules where first_first_line
-),
-
--- Each patient's first first-line individual session in each network, over all their sessions so far.
+-- Each patient's first session at a level whose first session is free, per network (stored: a session
+-- after the period's end cannot be one of the period's sessions, so the history need not be cut there).
 first_first_line as (
-    select min(seq) as seq
-    from stg_sessions
-    where format = 'individuel'
-        and patient_key is not null
-        and level_2021 in (select level_2021 from free_levels)
-        and session_date <= $date_to
-        and ($networks is null or list_contains($networks, network))
-    group by network, patient_key
+    select seq
+    from stg_first_free_sessions
+    where $networks is null or list_contains($networks, network)
 ),
 
 checked as (

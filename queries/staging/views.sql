@@ -201,6 +201,31 @@ group by network, patient_key, course_no;
 create table if not exists stg_courses as
 select * from stg_courses_view;
 
+-- Each patient's first individual session of each calendar year, per network: the day their yearly
+-- administrative fee is due (f_admin_fees). Stored: the budget figures of a year read these rows instead
+-- of grouping the year's sessions on every query.
+create or replace view stg_fee_days_view as
+select network, patient_key, year, min(session_date) as first_date
+from stg_sessions
+where format = 'individuel'
+group by network, patient_key, year;
+
+create table if not exists stg_fee_days as
+select * from stg_fee_days_view order by first_date;
+
+-- Each patient's first individual session ever, per network, at a care level whose first session is free
+-- (ref_copayment_rules.first_first_line): the co-payment check (rules/copayment_check) marks it.
+create or replace view stg_first_free_sessions_view as
+select network, patient_key, min(seq) as seq
+from stg_sessions
+where format = 'individuel'
+    and patient_key is not null
+    and level_2021 in (select level_2021 from ref_copayment_rules where first_first_line)
+group by network, patient_key;
+
+create table if not exists stg_first_free_sessions as
+select * from stg_first_free_sessions_view;
+
 create or replace view stg_clairvisions as
 with clairvisions_src as (select * from clairvisions)
 select
@@ -411,19 +436,11 @@ where activity_date between date_from and date_to
 -- first individual session of that year: one row per fee whose due date falls inside the period, with
 -- the tariff in force that day (ref_tariffs). Shared by the budget queries so that years and months agree.
 create or replace macro f_admin_fees(date_from, date_to, networks) as table
-with first_of_year as (
-    select network, patient_key, min(session_date) as first_date
-    from stg_sessions
-    where format = 'individuel'
-        and (networks is null or list_contains(networks, network))
-        and session_date <= date_to
-        and session_date >= date_trunc('year', date_from::date)
-    group by network, patient_key, year
-)
 select f.network, f.patient_key, f.first_date, t.amount_eur
-from first_of_year as f
+from stg_fee_days as f
 join ref_tariffs as t
     on t.item = 'admin_fee_per_patient_year'
     and f.first_date >= t.valid_from
     and (t.valid_to is null or f.first_date <= t.valid_to)
-where f.first_date between date_from and date_to;
+where f.first_date between date_from and date_to
+    and (networks is null or list_contains(networks, f.network));

@@ -69,3 +69,49 @@ def test_courses_equal_their_sessions(con):
     assert con.execute("select count(*) from stg_sessions as s join stg_sessions as f on f.course_start and "
                        "f.network = s.network and f.patient_key = s.patient_key and f.course_no = s.course_no "
                        "where s.patient_rank is not null and s.session_date < f.session_date").fetchone()[0] == 0
+
+
+ADMIN_FEES_AGAIN = """
+with first_of_year as (
+    select network, patient_key, min(session_date) as first_date
+    from stg_sessions
+    where format = 'individuel'
+        and ($networks is null or list_contains($networks, network))
+        and session_date <= $date_to
+        and session_date >= date_trunc('year', $date_from::date)
+    group by network, patient_key, year
+)
+select f.network, f.patient_key, f.first_date, t.amount_eur
+from first_of_year as f
+join ref_tariffs as t
+    on t.item = 'admin_fee_per_patient_year'
+    and f.first_date >= t.valid_from
+    and (t.valid_to is null or f.first_date <= t.valid_to)
+where f.first_date between $date_from and $date_to
+"""
+
+FIRST_FREE_AGAIN = """
+select min(seq) as seq
+from stg_sessions
+where format = 'individuel'
+    and patient_key is not null
+    and level_2021 in (select level_2021 from ref_copayment_rules where first_first_line)
+    and session_date <= $date_to
+group by network, patient_key
+"""
+
+
+@pytest.mark.parametrize("date_from,date_to,networks", [
+    ("2025-01-01", "2025-12-31", None), ("2025-03-17", "2025-09-02", ["RSK"]), ("2024-12-31", "2025-01-01", ["RSN"]),
+    ("2021-01-01", "2026-12-31", None)])
+def test_fee_days_and_first_free_sessions_equal_the_sessions(con, date_from, date_to, networks):
+    params = {"date_from": date_from, "date_to": date_to, "networks": networks}
+    stored = con.execute("select * from f_admin_fees($date_from::date, $date_to::date, $networks) order by all",
+                         params).fetchall()
+    again = con.execute(ADMIN_FEES_AGAIN + " order by all", params).fetchall()
+    assert stored == again and stored
+    # the period's sessions marked as a patient's first free one: the stored seqs, or the history cut at the end
+    marked = ("select count(*) from f_sessions($date_from::date, $date_to::date, $networks, null, null, null, null, "
+              "null) where seq in ({})")
+    assert con.execute(marked.format("select seq from stg_first_free_sessions"), params).fetchone() == \
+        con.execute(marked.format(FIRST_FREE_AGAIN), params).fetchone()
