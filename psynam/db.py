@@ -99,7 +99,7 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the stored staging rows (stg_sessions) from the imported tables.
+    """Rebuild the stored staging rows (stg_sessions and the tables derived from it) from the imported tables.
 
     Whatever writes the imported tables calls this once its transaction is committed (the importer,
     undo, tests that insert rows by hand): the pages read stg_sessions, not the raw tables. It runs in

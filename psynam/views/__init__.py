@@ -205,9 +205,8 @@ class Result:
         spec = self.decl.spec()
         wanted = set(self.decl.names if names is None else names)
         counts = {c for c in spec.counts if c in wanted}
-        counts |= {c for rate, sources in spec.rates.items() if rate in wanted for c in sources if c in spec.counts}
-        frame = self.decl.with_rests(self.frame)  # a share's rest (20 − 17 = 3) is a count of its own
         counts |= {c for rate, sources in spec.rates.items() if rate in wanted for c in sources}
+        frame = self.decl.with_rests(self.frame)  # a share's rest (20 − 17 = 3) is a count of its own
         return any(privacy.is_small(v, self.threshold) for c in counts if c in frame.columns for v in frame[c].to_list())
 
     # ---- the published figures ---------------------------------------------------------------------

@@ -1,7 +1,8 @@
--- Purpose: rebuild the staging tables that store derived rows (stg_sessions, from stg_sessions_view; then
--- stg_patient_starts, stg_courses, stg_fee_days and stg_first_free_sessions, from it), so that the shared filters scan one stored table instead
--- of a four-join view on every query, and the pathway, budget and co-payment figures read one row per patient, course or fee.
--- Grain: one row per session, ordered by seq = (session date, session id): min/max per row group let
+-- Purpose: rebuild the staging tables that store derived rows: stg_sessions (from stg_sessions_view), so
+-- that the shared filters scan one stored table instead of a four-join view on every query; then, from it,
+-- stg_patient_starts, stg_courses, stg_fee_days and stg_first_free_sessions, so that the pathway, budget
+-- and co-payment figures read one row per patient, course or fee instead of grouping the history.
+-- Grain: stg_sessions has one row per session, ordered by seq = (session date, session id): min/max per row group let
 -- date filters skip most of the table.
 -- Parameters: none. Run by psynam.db.refresh_derived() after every committed write of the imported tables.
 create or replace table stg_sessions as
