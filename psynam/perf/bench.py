@@ -368,10 +368,11 @@ def cli(args) -> int:
                 month_db.unlink(missing_ok=True)
                 if in_child(measure_import, str(base), str(month_db))["ok"]:
                     monthly = {**split, **in_child(measure_import, str(month), str(month_db))}
-                for leftover in (base, month, month_db):
-                    leftover.unlink(missing_ok=True)
-                for folder in month_db.parent.glob(month_db.name + ".*"):
-                    shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)
+                for leftover in (base, month, month_db, *month_db.parent.glob(month_db.name + ".*")):
+                    if leftover.is_dir():
+                        shutil.rmtree(leftover, ignore_errors=True)
+                    else:
+                        leftover.unlink(missing_ok=True)
             print(report(size, gen, imp, pages, raw, ours, pandas, n_runs, monthly), flush=True)
             print(f"(load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores:"
                   " other work on the machine inflates every time above)", flush=True)

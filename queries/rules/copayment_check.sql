@@ -26,11 +26,10 @@ with sessions_in as (
 ),
 
 -- Each patient's first session at a level whose first session is free, per network (stored: a session
--- after the period's end cannot be one of the period's sessions, so the history need not be cut there).
+-- after the period's end cannot be one of the period's sessions, so the history need not be cut there;
+-- a seq is one session of one network, so the period's sessions, already filtered, pick their own).
 first_first_line as (
-    select seq
-    from stg_first_free_sessions
-    where $networks is null or list_contains($networks, network)
+    select seq from stg_first_free_sessions
 ),
 
 checked as (

@@ -285,19 +285,15 @@ from stg_patient_starts
 where variant = coalesce(networks[1], 'all')
     and (networks is null or len(networks) = 1)
 union all
--- A filter of several networks (both, today): worked out from the ranked rows, as stg_patient_starts does.
+-- A filter of several networks (both, today): their stored rows combined as the 'all' row combines them.
 select
     patient_key,
-    min(seq) as first_seq,
-    min(session_date) as first_date,
-    least(
-        min(session_date) filter (where patient_rank = 2),
-        case when count(*) filter (where patient_rank = 1) > 1 then max(session_date) filter (where patient_rank = 1) end
-    ) as second_date
-from stg_sessions
-where patient_rank <= 2
-    and len(networks) > 1
-    and list_contains(networks, network)
+    min(first_seq) as first_seq,
+    min(first_date) as first_date,
+    least(min(second_date), case when count(*) > 1 then max(first_date) end) as second_date
+from stg_patient_starts
+where len(networks) > 1
+    and list_contains(networks, variant)
 group by patient_key;
 
 -- Psychologists with their practice commune located (docs/indicators.md, psychologists per 10,000).
