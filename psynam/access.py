@@ -18,6 +18,7 @@ import contextvars
 import getpass
 import ipaddress
 import os
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -197,6 +198,8 @@ def server_account() -> Access:
 
 
 def _in_session() -> bool:
+    if "streamlit" not in sys.modules:  # nothing imported Streamlit: no session (and a command line saves 1 s)
+        return False
     try:
         from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
     except ImportError:  # pragma: no cover - streamlit is a requirement
@@ -206,6 +209,8 @@ def _in_session() -> bool:
 
 def _in_server_process() -> bool:
     """Whether this process serves the app to browsers (a Streamlit runtime that is not AppTest's mock)."""
+    if "streamlit" not in sys.modules:
+        return False
     from unittest import mock
 
     from streamlit import runtime
