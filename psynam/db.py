@@ -7,6 +7,7 @@ caller's parameters against the file's own `$parameters`, binds them and returns
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -109,6 +110,50 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("set enable_progress_bar = false")  # no bar on the importer's terminal
     run_script(con, "staging/derived")
     con.execute("insert or replace into psynam_meta values ('schema_version', $v)", {"v": schema_version()})
+
+
+# Above this share of the stored sessions touched, a whole rebuild is cheaper than an update (and orders the
+# table anew).
+UPDATE_SHARE = 0.2
+
+
+def refresh_after(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
+    """Bring the stored staging rows up to date once import `import_id` has been written or undone (committed):
+    what it changed is in its change records (import_changes_<table>), which an undo reverts. The rows
+    depend on sessions and partners only (and on the staging rules): sessions alone changed, a small share
+    of them → update the rows they can move (queries/staging/derived_update.sql); partners changed, new
+    rules, a first import → rebuild whole (refresh_derived); neither → nothing. Returns what was done:
+    'update', 'rebuild' or 'none'. An update that fails is replaced by a rebuild."""
+    if stored_schema_version(con) != schema_version():
+        refresh_derived(con)
+        return "rebuild"
+    partners, sessions = con.execute(
+        "select (select count(*) from import_changes_partners where import_id = $id), "
+        "(select count(distinct session_id) from import_changes_sessions where import_id = $id)",
+        {"id": import_id}).fetchall()[0]
+    if not partners and not sessions:
+        return "none"
+    stored = con.execute("select count(*) from stg_sessions").fetchall()[0][0]
+    if partners or sessions > UPDATE_SHARE * stored:
+        refresh_derived(con)
+        return "rebuild"
+    con.execute("set enable_progress_bar = false")
+    try:
+        con.execute("begin transaction")
+        con.execute("delete from stg_refresh_sessions")
+        con.execute("insert into stg_refresh_sessions select distinct session_id from import_changes_sessions "
+                    "where import_id = $id", {"id": import_id})
+        con.execute("commit")
+        run_script(con, "staging/derived_update")
+    except duckdb.Error as exc:
+        try:
+            con.rollback()
+        except duckdb.Error:
+            pass
+        logging.getLogger(__name__).warning("stored rows: the update failed (%s); rebuilding them", exc)
+        refresh_derived(con)
+        return "rebuild"
+    return "update"
 
 
 @lru_cache(maxsize=1)

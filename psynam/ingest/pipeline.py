@@ -123,7 +123,7 @@ def stage(paths, db=None, *, accept_valid: bool = False, today: dt.date | None =
                 if written:
                     if _changed(report) or database.stored_schema_version(con) != database.schema_version():
                         progress(0.96, "préparation des tableaux")
-                        database.refresh_derived(con)
+                        database.refresh_after(con, report.import_id)
                     con.execute("checkpoint")
         finally:
             con.close()
@@ -230,7 +230,7 @@ def import_into(con: duckdb.DuckDBPyConnection, paths, *, accept_valid: bool = F
                    _silent, commit=not dry_run)
     if report.status == "imported" and not dry_run and (
             _changed(report) or database.stored_schema_version(con) != database.schema_version()):
-        database.refresh_derived(con)
+        database.refresh_after(con, report.import_id)
     return report
 
 

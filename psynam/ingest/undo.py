@@ -70,7 +70,7 @@ def undo_into(con: duckdb.DuckDBPyConnection, import_id: int, user: str | None =
         con.rollback()
         raise
     con.commit()
-    database.refresh_derived(con)
+    database.refresh_after(con, import_id)
     return report
 
 

@@ -54,23 +54,43 @@ from partners_src as p
 left join ref_sectors as s using (sector)
 left join stg_communes as c on c.nis = p.commune;
 
--- stg_sessions_view derives; stg_sessions is the same rows stored as a table, ordered by seq, rebuilt by
--- psynam.db.refresh_derived() after every write (import, undo): the filters below scan it on every query,
--- and scanning four joins per query cost 0.3-0.8 s per page at a million sessions (README, "Performance").
-create or replace view stg_sessions_view as
-with sessions_src as (select * from sessions),
--- Numbered on narrow rows and joined back: a window over the whole row would hold every session in memory.
-session_order as (
-    select session_id, row_number() over (order by session_date, session_id) as seq
-    from sessions
+-- The stored rows are rebuilt whole (`whole` = true: psynam.db.refresh_derived) or, after an import or undo
+-- that changed sessions only, for the rows that can have changed (`whole` = false: psynam.db.refresh_after,
+-- queries/staging/derived_update.sql). The update's lists, empty outside its transactions: the sessions it
+-- touched (stg_refresh_sessions), the narrow rows it renumbers (stg_refresh_order), the patients whose
+-- derived rows it rebuilds (stg_refresh_patients).
+create table if not exists stg_refresh_sessions (session_id varchar);
+create table if not exists stg_refresh_order as
+select session_id, session_date, network, patient_id, format from sessions limit 0;
+create table if not exists stg_refresh_patients (patient_key bigint);
+drop view if exists stg_sessions_view;
+drop view if exists stg_patient_starts_view;
+drop view if exists stg_courses_view;
+drop view if exists stg_fee_days_view;
+drop view if exists stg_first_free_sessions_view;
+
+-- The order of sessions, on narrow rows (a window over the whole row would hold every session in memory):
+-- `seq` orders sessions by (date, id), numbered within each day so that adding sessions renumbers only the
+-- days they fall on (a day holds fewer than 2^24 sessions); per patient and network, individual sessions
+-- only (null for groups), `patient_rank` 1 is the patient's first individual session ever in the network,
+-- 2 the second, `course_no` numbers their courses and `course_start` marks a course's first session: a
+-- course starts at the first session and after a gap of more than `course_gap` days without an individual
+-- session (data/reference/pathways.csv). Over the update's rows (`whole` = false), seq is right for the
+-- days they hold whole and the ranks for the patients they hold whole: derived_update.sql keeps the
+-- stored values of the others.
+create or replace macro f_session_order(whole) as table
+with order_src as (
+    select session_id, session_date, network, patient_id, format from sessions where whole
+    union all
+    select session_id, session_date, network, patient_id, format from stg_refresh_order where not whole
 ),
-patient_keys as (
-    select patient_id, row_number() over (order by patient_id) as patient_key
-    from (select distinct patient_id from sessions where patient_id is not null)
+day_order as (
+    select
+        session_id,
+        datediff('day', date '2000-01-01', session_date) * 16777216
+            + row_number() over (partition by session_date order by session_id) as seq
+    from order_src
 ),
--- A patient's individual sessions in one network, in (date, id) order, on narrow rows: their rank (1 = the
--- first ever in that network, 2 = the second) and their courses: a course starts at the first session and
--- after a gap of more than `course_gap` days without an individual session (data/reference/pathways.csv).
 patient_gaps as (
     select
         session_id,
@@ -80,7 +100,7 @@ patient_gaps as (
         row_number() over w as patient_rank,
         coalesce(session_date - lag(session_date) over w
             > (select days from ref_pathways where parameter = 'course_gap'), true) as course_start
-    from sessions
+    from order_src
     where format = 'individuel' and patient_id is not null
     window w as (partition by network, patient_id order by session_date, session_id)
 ),
@@ -94,6 +114,23 @@ patient_courses as (
             rows between unbounded preceding and current row
         ) as course_no
     from patient_gaps
+)
+select o.session_id, o.seq, pc.patient_rank, pc.course_no::integer as course_no, pc.course_start
+from day_order as o
+left join patient_courses as pc on pc.session_id = o.session_id;
+
+-- f_stg_sessions derives; stg_sessions is the same rows stored as a table, ordered by seq, rebuilt after
+-- every write (import, undo): the filters below scan it on every query, and scanning four joins per query
+-- cost 0.3-0.8 s per page at a million sessions (README, "Performance"). `whole` = false: the sessions of
+-- stg_refresh_sessions only, their patient_key to be replaced by the stored one (derived_update.sql).
+create or replace macro f_stg_sessions(whole) as table
+with sessions_src as (
+    select * from sessions
+    where whole or session_id in (select session_id from stg_refresh_sessions)
+),
+patient_keys as (
+    select patient_id, row_number() over (order by patient_id) as patient_key
+    from (select distinct patient_id from sessions_src where patient_id is not null)
 ),
 located as (
     select
@@ -137,16 +174,13 @@ select
     -- meaning outside this database, never shown).
     o.seq,
     k.patient_key,
-    -- Per patient and network, individual sessions only (null for groups): `patient_rank` 1 is the
-    -- patient's first individual session ever in the network, 2 the second; `course_no` numbers their
-    -- courses (1, 2, ...) and `course_start` marks a course's first session.
-    pc.patient_rank,
-    pc.course_no::integer as course_no,
-    pc.course_start
+    -- Per patient and network (f_session_order): rank and course of an individual session.
+    o.patient_rank,
+    o.course_no,
+    o.course_start
 from located as s
-left join session_order as o on o.session_id = s.session_id
+left join f_session_order(whole) as o on o.session_id = s.session_id
 left join patient_keys as k on k.patient_id = s.patient_id
-left join patient_courses as pc on pc.session_id = s.session_id
 left join stg_communes as c on c.nis = s.commune
 left join stg_communes as pc on pc.nis = s.patient_commune
 left join ref_care_levels as cl on cl.code = s.care_level
@@ -154,7 +188,7 @@ left join partners as p on p.partner_id = s.partner_id
 left join ref_sectors as sec on sec.sector = p.sector;
 
 create table if not exists stg_sessions as
-select * from stg_sessions_view order by seq;
+select * from f_stg_sessions(true) order by seq;
 
 -- Each patient's first and second individual sessions ever, stored for the network filters a page sets
 -- (`variant`: one network, or 'all'), so that "new in the period" and "days to the second session" read
@@ -162,7 +196,12 @@ select * from stg_sessions_view order by seq;
 -- network: the rows ranked 1 and 2 (stg_sessions.patient_rank). All networks: the earliest first session;
 -- the second session overall is the earlier of a network's second one and, for a patient followed by
 -- both networks, the later of the two networks' first ones.
-create or replace view stg_patient_starts_view as
+-- The stored rows of the listed patients (`whole` = false), or of all (true).
+create or replace macro f_stg_sessions_of(whole) as table
+select * from stg_sessions
+where whole or patient_key in (select patient_key from stg_refresh_patients);
+
+create or replace macro f_stg_patient_starts(whole) as table
 with per_network as (
     select
         network,
@@ -170,7 +209,7 @@ with per_network as (
         min(seq) as first_seq,
         min(session_date) as first_date,
         min(session_date) filter (where patient_rank = 2) as second_date
-    from stg_sessions
+    from f_stg_sessions_of(whole)
     where patient_rank <= 2
     group by network, patient_key
 )
@@ -187,44 +226,44 @@ from per_network
 group by patient_key;
 
 create table if not exists stg_patient_starts as
-select * from stg_patient_starts_view order by variant, patient_key;
+select * from f_stg_patient_starts(true) order by variant, patient_key;
 
 -- Each course of individual sessions (a patient's run in one network, stg_sessions.course_no): its
 -- sessions (at any date) and its last session's date. The pathway figures count the courses begun in a
 -- period with all their sessions, which all lie on or after that start.
-create or replace view stg_courses_view as
+create or replace macro f_stg_courses(whole) as table
 select network, patient_key, course_no, count(*) as sessions, max(session_date) as last_date
-from stg_sessions
+from f_stg_sessions_of(whole)
 where patient_rank is not null
 group by network, patient_key, course_no;
 
 create table if not exists stg_courses as
-select * from stg_courses_view;
+select * from f_stg_courses(true);
 
 -- Each patient's first individual session of each calendar year, per network: the day their yearly
 -- administrative fee is due (f_admin_fees). Stored: the budget figures of a year read these rows instead
 -- of grouping the year's sessions on every query.
-create or replace view stg_fee_days_view as
+create or replace macro f_stg_fee_days(whole) as table
 select network, patient_key, year, min(session_date) as first_date
-from stg_sessions
+from f_stg_sessions_of(whole)
 where format = 'individuel'
 group by network, patient_key, year;
 
 create table if not exists stg_fee_days as
-select * from stg_fee_days_view order by first_date;
+select * from f_stg_fee_days(true) order by first_date;
 
 -- Each patient's first individual session ever, per network, at a care level whose first session is free
 -- (ref_copayment_rules.first_first_line): the co-payment check (rules/copayment_check) marks it.
-create or replace view stg_first_free_sessions_view as
+create or replace macro f_stg_first_free_sessions(whole) as table
 select network, patient_key, min(seq) as seq
-from stg_sessions
+from f_stg_sessions_of(whole)
 where format = 'individuel'
     and patient_key is not null
     and level_2021 in (select level_2021 from ref_copayment_rules where first_first_line)
 group by network, patient_key;
 
 create table if not exists stg_first_free_sessions as
-select * from stg_first_free_sessions_view;
+select * from f_stg_first_free_sessions(true);
 
 create or replace view stg_clairvisions as
 with clairvisions_src as (select * from clairvisions)
