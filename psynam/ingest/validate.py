@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -388,7 +389,8 @@ def check_table(con: duckdb.DuckDBPyConnection, table: str, raws: list[RawTable]
         # A large file: its issues and rows rejected by a check (counted unless the file is refused), and
         # its first dates written month first.
         mine, rejections, dates = _Kept(), 0, {}
-        for chunk in (first, second, *chunks):
+        # chain, not (first, second, *chunks): unpacking held every chunk of the file at once (3.2 GB at 10 M)
+        for chunk in itertools.chain((first, second), chunks):
             read += chunk.height
             if raw.refused:
                 continue                # a header refused: the rows are only counted

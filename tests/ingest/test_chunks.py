@@ -197,3 +197,29 @@ def test_errors_beyond_the_kept_ones_are_counted(base, tmp_path, monkeypatch):
     text = format_report(report)
     assert "… et 17 autres erreurs du même type, non affichées" in text
     assert "Import refusé : 23 erreur(s), 23 ligne(s) rejetée(s)" in text
+
+
+def test_a_large_file_is_held_a_few_chunks_at_a_time(base, tmp_path, monkeypatch):
+    """Each chunk is checked and staged before the file's later chunks are read: at most the two read
+    ahead (the reader's and the pieces' one-chunk lag) plus the one being staged are parsed at any time. A
+    loop over `(first, second, *chunks)` once read every chunk first (3.2 GB at ten million sessions)."""
+    monkeypatch.setattr(csvfile, "CHUNK_BYTES", 500)
+    path = tmp_path / "sessions.csv"
+    path.write_text(HEADER + "".join(line(i) for i in range(300)), encoding="utf-8")
+    parsed, ahead = [0], []
+    parse, add = csvfile.CsvFile._parse, validate.Stage.add
+
+    def counting_parse(self, *args, **kwargs):
+        parsed[0] += 1
+        return parse(self, *args, **kwargs)
+
+    def noting_add(self, src, rows):
+        if src >= 0 and rows.height:                  # a chunk of the file (-1: the columns, no row)
+            ahead.append(parsed[0] - len(ahead))
+        return add(self, src, rows)
+
+    monkeypatch.setattr(csvfile.CsvFile, "_parse", counting_parse)
+    monkeypatch.setattr(validate.Stage, "add", noting_add)
+    db, report = _import(base, tmp_path / "db", [path])
+    assert report.ok and report.tables["sessions"].inserted == 300
+    assert len(ahead) > 20 and max(ahead) <= 3
