@@ -119,7 +119,7 @@ select o.session_id, o.seq, pc.patient_rank, pc.course_no::integer as course_no,
 from day_order as o
 left join patient_courses as pc on pc.session_id = o.session_id;
 
--- f_stg_sessions derives; stg_sessions is the same rows stored as a table, ordered by seq, rebuilt after
+-- f_stg_sessions derives; stg_sessions is the same rows stored as a table, ordered by seq, brought up to date after
 -- every write (import, undo): the filters below scan it on every query, and scanning four joins per query
 -- cost 0.3-0.8 s per page at a million sessions (README, "Performance"). `whole` = false: the sessions of
 -- stg_refresh_sessions only, their patient_key to be replaced by the stored one (derived_update.sql).
