@@ -140,6 +140,7 @@ def write_sample(out: Path, *, seed: int, sessions: int, until: date | str | Non
         con.execute(f"set temp_directory = '{tmp / 'duckdb'}'")  # a path we created, not user input
         con.execute("set memory_limit = '512MB'")
         con.execute("set preserve_insertion_order = true")
+        con.execute("set enable_progress_bar = false")  # the build and the bench print their own lines
         src = str(tmp / "sessions_*.parquet")
         has_sessions = any(tmp.glob("sessions_*.parquet"))
         spent = _spent(con, src, clairvisions, rules) if has_sessions else \
