@@ -120,10 +120,9 @@ def stage(paths, db=None, *, accept_valid: bool = False, today: dt.date | None =
                         meta = {"user": user if user is not None else current_user(), "via": via,
                                 "today": today.isoformat()}
                         _write(con, report, checked, meta, progress, commit=True)
-                if written:
-                    if _changed(report) or database.stored_schema_version(con) != database.schema_version():
-                        progress(0.96, "préparation des tableaux")
-                        database.refresh_after(con, report.import_id)
+                if written and report.ok:     # a refused import's copy is thrown away: nothing to prepare
+                    progress(0.96, "préparation des tableaux")
+                    database.refresh_after(con, report.import_id)   # decides itself: update, rebuild or nothing
                     con.execute("checkpoint")
         finally:
             con.close()
@@ -228,15 +227,9 @@ def import_into(con: duckdb.DuckDBPyConnection, paths, *, accept_valid: bool = F
         if report.status == "imported":
             _write(con, report, checked, {"user": current_user(), "via": "python", "today": today.isoformat()},
                    _silent, commit=not dry_run)
-    if report.status == "imported" and not dry_run and (
-            _changed(report) or database.stored_schema_version(con) != database.schema_version()):
+    if report.status == "imported" and not dry_run:
         database.refresh_after(con, report.import_id)
     return report
-
-
-def _changed(report: ImportReport) -> bool:
-    """Whether the import inserted or updated any row (an identical re-import rebuilds nothing)."""
-    return any(c.inserted or c.updated for c in report.tables.values())
 
 
 @contextlib.contextmanager
