@@ -40,22 +40,34 @@ located as (
         b.band
     from patients_first as p
     left join stg_communes as c on c.nis = p.first_commune
-    left join ref_age_bands as b
-        on p.first_age >= b.min_age and (b.max_age is null or p.first_age <= b.max_age)
+    -- An equality join on the age (stg_age_bands has one row per age): a range join over every patient cost
+    -- a third of the query at a million sessions.
+    left join stg_age_bands as b on b.age = p.first_age
 ),
 
-memberships as (
-    select 'all' as breakdown, 'all' as group_key, first_bim, individual_sessions from located
-    union all
-    select 'network', first_network, first_bim, individual_sessions from located
-    union all
-    select 'zone', zone, first_bim, individual_sessions from located
-    union all
-    select 'arrondissement', arrondissement, first_bim, individual_sessions from located
-    where arrondissement is not null
-    union all
-    select 'age_band', band, first_bim, individual_sessions from located
-    where band is not null
+-- Every breakdown in one aggregation (a patient counts once in each): the grouping set names the breakdown.
+figures as (
+    select
+        case
+            when grouping(first_network) = 0 then 'network'
+            when grouping(zone) = 0 then 'zone'
+            when grouping(arrondissement) = 0 then 'arrondissement'
+            when grouping(band) = 0 then 'age_band'
+            else 'all'
+        end as breakdown,
+        case
+            when grouping(first_network) = 0 then first_network
+            when grouping(zone) = 0 then zone
+            when grouping(arrondissement) = 0 then arrondissement
+            when grouping(band) = 0 then band
+            else 'all'
+        end as group_key,
+        count(*) as patients,
+        count(*) filter (where first_bim) as bim_patients,
+        sum(individual_sessions) as individual_sessions,
+        coalesce(sum(individual_sessions) filter (where first_bim), 0) as bim_sessions
+    from located
+    group by grouping sets ((), (first_network), (zone), (arrondissement), (band))
 ),
 
 groups as (
@@ -72,18 +84,6 @@ groups as (
     from (select arrondissement, bool_or(is_south) as is_south from stg_communes group by all)
     union all
     select 'age_band', band, label_fr, null, 40 + row_number() over (order by min_age) from ref_age_bands
-),
-
-figures as (
-    select
-        breakdown,
-        group_key,
-        count(*) as patients,
-        count(*) filter (where first_bim) as bim_patients,
-        sum(individual_sessions) as individual_sessions,
-        coalesce(sum(individual_sessions) filter (where first_bim), 0) as bim_sessions
-    from memberships
-    group by all
 )
 
 select

@@ -17,19 +17,26 @@ with sessions_in as (
 ),
 
 by_network as (
-    select month, network, patient_key, coalesce(arg_min_null(preferential_tariff, seq), false) as bim
+    select
+        month,
+        network,
+        patient_key,
+        min(seq) as first_seq,
+        coalesce(arg_min_null(preferential_tariff, seq), false) as bim
     from sessions_in
     group by month, network, patient_key
 ),
 
+-- Every selected network together, from the rows above (a patient's first session of the month is the
+-- earliest of their networks' first ones): far fewer rows than the sessions.
 all_networks as (
-    select month, 'all' as network, patient_key, coalesce(arg_min_null(preferential_tariff, seq), false) as bim
-    from sessions_in
+    select month, 'all' as network, patient_key, arg_min(bim, first_seq) as bim
+    from by_network
     group by month, patient_key
 ),
 
 patient_months as (
-    select * from by_network
+    select month, network, patient_key, bim from by_network
     union all
     select * from all_networks
 )

@@ -25,7 +25,7 @@ communes_in as (
 -- A patient's age group is read at their first individual session of the period.
 patients_first as (
     select first_age
-    from f_patients_first($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+    from f_patient_firsts($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
 psychologists_active as (

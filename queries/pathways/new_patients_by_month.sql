@@ -11,20 +11,17 @@
 --   [dimension; level_2021 groups care_level]; patients [total of new_patients and returning_patients];
 --   new_patients, returning_patients [count].
 with sessions_in as (
-    select month, patient_key, seq, network, care_level, level_2021
+    select month, patient_key, seq
     from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
     where format = 'individuel'
 ),
 
+-- Each patient's first session of the month, found by its seq and read back from the table (three arg_min
+-- over the sessions cost more).
 patient_months as (
-    select
-        month,
-        patient_key,
-        arg_min(network, seq) as network,
-        arg_min(care_level, seq) as care_level,
-        arg_min(level_2021, seq) as level_2021
-    from sessions_in
-    group by all
+    select m.month, m.patient_key, s.network, s.care_level, s.level_2021
+    from (select month, patient_key, min(seq) as first_seq from sessions_in group by month, patient_key) as m
+    join stg_sessions as s on s.seq = m.first_seq
 ),
 
 starts as (

@@ -31,11 +31,11 @@ communes_in as (
 -- A patient's age band and residence are read at their first individual session of the period; reach
 -- selects patients by residence, so its sessions are taken wherever they took place.
 patients_first as (
-    select * from f_patients_first($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+    select * from f_patient_firsts($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
 residents_first as (
-    select * from f_patients_first($date_from, $date_to, $networks, null, null, $care_levels, $formats, $settings)
+    select * from f_patient_firsts($date_from, $date_to, $networks, null, null, $care_levels, $formats, $settings)
 ),
 
 -- A session's priorities are worked out once, in staging (stg_sessions.priorities): a patient of that age

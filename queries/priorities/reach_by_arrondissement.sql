@@ -25,7 +25,7 @@ communes_in as (
 ),
 
 residents_first as (
-    select * from f_patients_first($date_from, $date_to, $networks, null, null, $care_levels, $formats, $settings)
+    select * from f_patient_firsts($date_from, $date_to, $networks, null, null, $care_levels, $formats, $settings)
 ),
 
 priority_residents as (

@@ -11,41 +11,15 @@
 --   max_sessions, average_sessions (the convention's average, specialised care only; null otherwise),
 --   sessions (sessions of one patient in the year), patients (patients with that many sessions).
 --   Group sessions carry no patient id, so only individual sessions are checked in practice.
-with sessions_in as (  -- only the columns used below: it is read twice, and materialised
+with sessions_in as (
     select network, patient_key, year, seq, patient_age, level_2021, format, session_date
     from f_sessions(make_date(year($date_from::date), 1, 1), $date_to, $networks, null, null, null, null, null)
     where patient_key is not null
 ),
 
 -- The age group is read once per patient, network and year: at their first session of the year.
-patient_years as (
-    select
-        network,
-        patient_key,
-        year,
-        arg_min(patient_age, seq) as age
-    from sessions_in
-    group by all
-),
-
--- Age group: the group of the only network whose public covers the age (under 15: RSK's; 23 and over:
--- RSN's); where both networks cover it (15-22), the group of the network that follows the patient.
-age_groups as (
-    select
-        p.network,
-        p.patient_key,
-        p.year,
-        coalesce(
-            case when count(n.network) = 1 then any_value(n.age_group) end,
-            any_value(own.age_group)
-        ) as age_group
-    from patient_years as p
-    join ref_networks as own on own.network = p.network
-    left join ref_networks as n
-        on p.age >= n.min_age and (n.max_age is null or p.age <= n.max_age)
-    group by all
-),
-
+-- One row per patient line (year, network, patient, level, format), with the age at the line's first session
+-- that gives one: the year's age is then read over these lines, not over every session again.
 patient_lines as (
     select
         s.year,
@@ -54,9 +28,43 @@ patient_lines as (
         s.level_2021,
         s.format,
         min(s.session_date) as first_date,
-        count(*) as sessions
+        count(*) as sessions,
+        arg_min(s.patient_age, s.seq) as first_age,
+        min(s.seq) filter (where s.patient_age is not null) as first_age_seq
     from sessions_in as s
     group by all
+),
+
+patient_years as (
+    select
+        network,
+        patient_key,
+        year,
+        arg_min(first_age, first_age_seq) as age
+    from patient_lines
+    group by all
+),
+
+-- A network's age group for each age (0 to 150; ages are checked to 0-110 on import): the one network whose
+-- ages hold it, else the network's own (ambiguous or uncovered ages stay with the network that saw them).
+network_ages as (
+    select
+        own.network,
+        a.age,
+        coalesce(case when count(n.network) = 1 then any_value(n.age_group) end, any_value(own.age_group))
+            as age_group
+    from ref_networks as own
+    cross join (select unnest(range(0, 151)) as age) as a
+    left join ref_networks as n
+        on a.age >= n.min_age and (n.max_age is null or a.age <= n.max_age)
+    group by all
+),
+
+age_groups as (
+    select p.network, p.patient_key, p.year, coalesce(na.age_group, own.age_group) as age_group
+    from patient_years as p
+    join ref_networks as own on own.network = p.network
+    left join network_ages as na on na.network = p.network and na.age = p.age
 ),
 
 checked as (

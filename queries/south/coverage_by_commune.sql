@@ -31,10 +31,17 @@ communes as (
     select * from stg_communes
 ),
 
-residents as (
-    select patient_commune as nis, count(distinct patient_key) as patients
+-- Each patient once per commune they lived in during the period: the communes' counts and the province's
+-- distinct count read these rows, not the sessions twice.
+patient_communes as (
+    select distinct patient_commune as nis, patient_key
     from sessions_in
-    where format = 'individuel' and patient_in_province
+    where format = 'individuel' and patient_in_province and patient_key is not null
+),
+
+residents as (
+    select nis, count(*) as patients
+    from patient_communes
     group by all
 ),
 
@@ -56,8 +63,7 @@ partners_active as (
 province as (
     select
         1000.0 * count(distinct patient_key) / (select sum(pop_total) from communes) as reach_per_1000
-    from sessions_in
-    where format = 'individuel' and patient_in_province
+    from patient_communes
 ),
 
 by_commune as (

@@ -59,12 +59,26 @@ areas as (
 ),
 
 -- Outside the province: a commune given but not one of the 38; unknown: no commune given.
-resident_patients as (
-    select a.area, count(distinct s.patient_key) as patients
+-- Each patient once per arrondissement they lived in during the period (individual sessions), before any
+-- count: joining every session to its three areas first made eight million rows at ten million sessions.
+patient_arrondissements as (
+    select distinct s.patient_key, c.arrondissement, c.is_south
     from sessions_in as s
-    join commune_areas as a on a.nis = s.patient_commune
-    where s.format = 'individuel'
+    join stg_communes as c on c.nis = s.patient_commune
+    where s.format = 'individuel' and s.patient_key is not null
+),
+
+resident_patients as (
+    select arrondissement as area, count(*) as patients
+    from patient_arrondissements
     group by all
+    union all
+    select case when is_south then 'south' else 'north' end, count(distinct patient_key)
+    from patient_arrondissements
+    group by all
+    union all
+    select 'province', count(distinct patient_key)
+    from patient_arrondissements
     union all
     select case when patient_commune is null then 'unknown' else 'hors_province' end, count(distinct patient_key)
     from sessions_in
@@ -72,14 +86,21 @@ resident_patients as (
     group by all
 ),
 
+-- Sessions counted per commune first, then summed over each commune's areas.
+commune_sessions as (
+    select commune, is_in_province, count(*) as sessions
+    from sessions_in
+    group by all
+),
+
 delivered_sessions as (
-    select a.area, count(*) as sessions
-    from sessions_in as s
+    select a.area, sum(s.sessions)::bigint as sessions
+    from commune_sessions as s
     join commune_areas as a on a.nis = s.commune
     group by all
     union all
-    select case when commune is null then 'unknown' else 'hors_province' end, count(*)
-    from sessions_in
+    select case when commune is null then 'unknown' else 'hors_province' end, sum(sessions)::bigint
+    from commune_sessions
     where not is_in_province
     group by all
 ),

@@ -9,8 +9,8 @@
 -- if either fails, refresh_after() rebuilds everything (derived.sql), which also empties both lists.
 --
 -- What can change: a touched session's own row; the seq of every session of a day a touched session lies
--- on (before or after the write), as seq is numbered within the day; the ranks and courses of every session
--- of a patient a touched session belongs to (before or after). The order of those days and patients is
+-- on (before or after the write), as seq is numbered within the day; the ranks, courses and neighbours of
+-- every session of a patient a touched session belongs to (before or after). The order of those days and patients is
 -- worked out again on narrow rows (f_session_order); only the touched sessions' rows are derived anew, the
 -- others updated in place where their order moved; their patients' rows in the tables derived from
 -- stg_sessions are rebuilt.
@@ -44,7 +44,9 @@ select patient_id from refresh_after where patient_id is not null;
 
 -- The other stored sessions of those days and patients, with what they hold now.
 create or replace temp table refresh_kept as
-select session_id, session_date, network, patient_id, format, patient_key, seq, patient_rank, course_no, course_start
+select
+    session_id, session_date, network, patient_id, format, patient_key, seq, patient_rank, course_no, course_start,
+    prev_date_network, next_date_network, rank_all, prev_date, next_date
 from stg_sessions
 where (session_date in (select session_date from refresh_days)
         or patient_id in (select patient_id from refresh_patient_ids))
@@ -78,7 +80,12 @@ select
     case when k.session_date in (select session_date from refresh_days) then o.seq else k.seq end as seq,
     case when t.patient_id is not null then o.patient_rank else k.patient_rank end as patient_rank,
     case when t.patient_id is not null then o.course_no else k.course_no end as course_no,
-    case when t.patient_id is not null then o.course_start else k.course_start end as course_start
+    case when t.patient_id is not null then o.course_start else k.course_start end as course_start,
+    case when t.patient_id is not null then o.prev_date_network else k.prev_date_network end as prev_date_network,
+    case when t.patient_id is not null then o.next_date_network else k.next_date_network end as next_date_network,
+    case when t.patient_id is not null then o.rank_all else k.rank_all end as rank_all,
+    case when t.patient_id is not null then o.prev_date else k.prev_date end as prev_date,
+    case when t.patient_id is not null then o.next_date else k.next_date end as next_date
 from refresh_kept as k
 join f_session_order(false) as o on o.session_id = k.session_id
 left join refresh_patient_ids as t on t.patient_id = k.patient_id;
@@ -87,7 +94,11 @@ delete from refresh_moved as m
 using refresh_kept as k
 where k.session_id = m.session_id
     and k.seq is not distinct from m.seq and k.patient_rank is not distinct from m.patient_rank
-    and k.course_no is not distinct from m.course_no and k.course_start is not distinct from m.course_start;
+    and k.course_no is not distinct from m.course_no and k.course_start is not distinct from m.course_start
+    and k.prev_date_network is not distinct from m.prev_date_network
+    and k.next_date_network is not distinct from m.next_date_network
+    and k.rank_all is not distinct from m.rank_all
+    and k.prev_date is not distinct from m.prev_date and k.next_date is not distinct from m.next_date;
 
 -- The touched sessions' rows (f_stg_sessions over stg_refresh_sessions), with the stored patient keys.
 create or replace temp table refresh_rows as
@@ -108,7 +119,9 @@ select patient_key from refresh_before where patient_key is not null;
 -- The other rows of the part are updated in place where their seq or ranks moved; a touched session's row
 -- is replaced (appended: the table stays nearly in seq order, as imports mostly add the latest days).
 update stg_sessions as s
-set seq = m.seq, patient_rank = m.patient_rank, course_no = m.course_no, course_start = m.course_start
+set seq = m.seq, patient_rank = m.patient_rank, course_no = m.course_no, course_start = m.course_start,
+    prev_date_network = m.prev_date_network, next_date_network = m.next_date_network, rank_all = m.rank_all,
+    prev_date = m.prev_date, next_date = m.next_date
 from refresh_moved as m
 where s.session_id = m.session_id;
 delete from stg_sessions where session_id in (select session_id from refresh_touched);

@@ -25,6 +25,12 @@ create or replace view stg_priorities as
 select priority, label_fr, min_age, max_age, string_split(tags, '|') as tags
 from ref_priorities;
 
+-- The age bands (data/reference/age_bands.csv), one row per age from 0 to 150 (ages are checked to 0-110 on
+-- import), so that a query finds a patient's band by an equality join rather than a range join.
+create or replace view stg_age_bands as
+select unnest(range(min_age, coalesce(max_age, 150) + 1)) as age, band, label_fr, min_age, max_age
+from ref_age_bands;
+
 -- The communes of the selected geography (NULL lists = the whole province).
 create or replace macro f_communes(arrondissements, communes) as table
 select *
@@ -75,9 +81,13 @@ drop view if exists stg_first_free_sessions_view;
 -- only (null for groups), `patient_rank` 1 is the patient's first individual session ever in the network,
 -- 2 the second, `course_no` numbers their courses and `course_start` marks a course's first session: a
 -- course starts at the first session and after a gap of more than `course_gap` days without an individual
--- session (data/reference/pathways.csv). Over the update's rows (`whole` = false), seq is right for the
--- days they hold whole and the ranks for the patients they hold whole: derived_update.sql keeps the
--- stored values of the others.
+-- session (data/reference/pathways.csv). Each individual session also knows its neighbours: the dates of
+-- the patient's previous and next individual sessions in the network (`prev_date_network`,
+-- `next_date_network`) and in any network (`prev_date`, `next_date`, with `rank_all` its rank over both),
+-- so that a patient's first and last session of a period are read as rows (f_patient_first_rows) rather
+-- than grouped. Over the update's rows (`whole` = false), seq is right for the days they hold whole and
+-- the ranks and neighbours for the patients they hold whole: derived_update.sql keeps the stored values of
+-- the others.
 create or replace macro f_session_order(whole) as table
 with order_src as (
     select session_id, session_date, network, patient_id, format from sessions where whole
@@ -99,23 +109,36 @@ patient_gaps as (
         session_date,
         row_number() over w as patient_rank,
         coalesce(session_date - lag(session_date) over w
-            > (select days from ref_pathways where parameter = 'course_gap'), true) as course_start
+            > (select days from ref_pathways where parameter = 'course_gap'), true) as course_start,
+        lag(session_date) over w as prev_date_network,
+        lead(session_date) over w as next_date_network,
+        row_number() over wa as rank_all,
+        lag(session_date) over wa as prev_date,
+        lead(session_date) over wa as next_date
     from order_src
     where format = 'individuel' and patient_id is not null
-    window w as (partition by network, patient_id order by session_date, session_id)
+    window w as (partition by network, patient_id order by session_date, session_id),
+        wa as (partition by patient_id order by session_date, session_id)
 ),
 patient_courses as (
     select
         session_id,
         patient_rank,
         course_start,
+        prev_date_network,
+        next_date_network,
+        rank_all,
+        prev_date,
+        next_date,
         sum(course_start::integer) over (
             partition by network, patient_id order by session_date, session_id
             rows between unbounded preceding and current row
         ) as course_no
     from patient_gaps
 )
-select o.session_id, o.seq, pc.patient_rank, pc.course_no::integer as course_no, pc.course_start
+select
+    o.session_id, o.seq, pc.patient_rank, pc.course_no::integer as course_no, pc.course_start,
+    pc.prev_date_network, pc.next_date_network, pc.rank_all, pc.prev_date, pc.next_date
 from day_order as o
 left join patient_courses as pc on pc.session_id = o.session_id;
 
@@ -177,7 +200,13 @@ select
     -- Per patient and network (f_session_order): rank and course of an individual session.
     o.patient_rank,
     o.course_no,
-    o.course_start
+    o.course_start,
+    -- Per patient (f_session_order): an individual session's neighbours and rank over both networks.
+    o.prev_date_network,
+    o.next_date_network,
+    o.rank_all,
+    o.prev_date,
+    o.next_date
 from located as s
 left join f_session_order(whole) as o on o.session_id = s.session_id
 left join patient_keys as k on k.patient_id = s.patient_id
@@ -296,21 +325,95 @@ where session_date between date_from and date_to
 -- Each patient's first individual session of the period under the filters (earliest seq = date, then id):
 -- their age then (age bands are read there) and where they lived then (reach is read by residence); the
 -- network, care level and BIM status of that session (a patient is grouped by them, and counted as BIM
--- when that session is at the preferential tariff: unknown counts as not); and their number of individual
--- sessions in the period under the filters.
-create or replace macro f_patients_first(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings) as table
+-- when that session is at the preferential tariff: unknown counts as not); and how many individual
+-- sessions they had in the period under the filters. Every value is that session's own (an unknown
+-- residence stays unknown, as docs/universalism.md defines it).
+--
+-- Two ways to the same rows (tests/queries/test_patients_first.py compares them on every filter set):
+-- - Under the period and at most one network alone (the filters a page most often holds), the first
+--   session is the row whose previous individual session (stored: stg_sessions.prev_date, or
+--   prev_date_network for one network) lies before the period, and the last the row whose next one lies
+--   after it: a filter over the period's rows, no grouping (f_period_ends). Their ranks give the count.
+-- - Under any other filter (geography, care level, setting, several named networks, a format list without
+--   `individuel`), the neighbours that pass the filters are not stored: the period's sessions are grouped
+--   by patient and the first one read back by its seq (f_patients_grouped).
+-- The filter set picks one branch; DuckDB skips the other (its condition is a constant).
+create or replace macro patients_from_rows(networks, arrondissements, communes, care_levels, formats, settings) as
+    arrondissements is null and communes is null and care_levels is null and settings is null
+    and (formats is null or list_contains(formats, 'individuel'))
+    and (networks is null or len(networks) = 1);
+
+create or replace macro f_period_ends(date_from, date_to, networks) as table
 select
     patient_key,
-    arg_min(patient_age, seq) as first_age,
-    arg_min(patient_commune, seq) as first_commune,
-    arg_min(network, seq) as first_network,
-    arg_min(care_level, seq) as first_care_level,
-    arg_min(level_2021, seq) as first_level_2021,
-    coalesce(arg_min_null(preferential_tariff, seq), false) as first_bim,
-    count(*) as individual_sessions
-from f_sessions(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings)
-where format = 'individuel'
-group by patient_key;
+    patient_age,
+    patient_commune,
+    network,
+    care_level,
+    level_2021,
+    coalesce(preferential_tariff, false) as bim,
+    coalesce(case when networks is null then prev_date else prev_date_network end < date_from, true) as is_first,
+    coalesce(case when networks is null then next_date else next_date_network end > date_to, true) as is_last,
+    case when networks is null then rank_all else patient_rank end as rank_in
+from stg_sessions
+where session_date between date_from and date_to
+    and format = 'individuel'
+    and (networks is null or network = networks[1]);
+
+create or replace macro f_patients_grouped(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings) as table
+with firsts as (
+    select patient_key, min(seq) as first_seq, count(*) as individual_sessions
+    from f_sessions(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings)
+    where format = 'individuel'
+    group by patient_key
+)
+select
+    f.patient_key,
+    s.patient_age as first_age,
+    s.patient_commune as first_commune,
+    s.network as first_network,
+    s.care_level as first_care_level,
+    s.level_2021 as first_level_2021,
+    coalesce(s.preferential_tariff, false) as first_bim,
+    f.individual_sessions
+from firsts as f
+join stg_sessions as s on s.seq = f.first_seq;
+
+-- The first sessions with their count of sessions (a last row paired with each first one).
+create or replace macro f_patients_first(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings) as table
+with ends as (
+    select * from f_period_ends(date_from, date_to, networks)
+    where patients_from_rows(networks, arrondissements, communes, care_levels, formats, settings)
+)
+select *
+from f_patients_grouped(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings)
+where not patients_from_rows(networks, arrondissements, communes, care_levels, formats, settings)
+union all
+select
+    f.patient_key,
+    f.patient_age,
+    f.patient_commune,
+    f.network,
+    f.care_level,
+    f.level_2021,
+    f.bim,
+    l.rank_in - f.rank_in + 1
+from ends as f
+join ends as l on l.patient_key = f.patient_key and l.is_last
+where f.is_first;
+
+-- The first sessions alone, with whether the patient had only that one in the period: for a query that
+-- does not count sessions (no pairing of rows).
+create or replace macro f_patient_firsts(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings) as table
+select
+    patient_key, first_age, first_commune, first_network, first_care_level, first_level_2021, first_bim,
+    individual_sessions = 1 as single_session
+from f_patients_grouped(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings)
+where not patients_from_rows(networks, arrondissements, communes, care_levels, formats, settings)
+union all
+select patient_key, patient_age, patient_commune, network, care_level, level_2021, bim, is_last
+from f_period_ends(date_from, date_to, networks)
+where is_first and patients_from_rows(networks, arrondissements, communes, care_levels, formats, settings);
 
 -- Each patient's first and second individual sessions ever (over the whole database, at any date) in the
 -- selected networks: who is new in a period (first_date inside it) and how long they waited for their
