@@ -17,9 +17,9 @@ with sessions_in as (
     where patient_key is not null
 ),
 
--- The age group is read once per patient, network and year: at their first session of the year.
--- One row per patient line (year, network, patient, level, format), with the age at the line's first session
--- that gives one: the year's age is then read over these lines, not over every session again.
+-- The age group is read once per patient, network and year: at their first session of the year that gives
+-- an age. One row per patient line (year, network, patient, level, format) first, with the age at the line's
+-- first such session: the year's age is then read over these lines, not over every session again.
 patient_lines as (
     select
         s.year,
@@ -45,8 +45,9 @@ patient_years as (
     group by all
 ),
 
--- A network's age group for each age (0 to 150; ages are checked to 0-110 on import): the one network whose
--- ages hold it, else the network's own (ambiguous or uncovered ages stay with the network that saw them).
+-- Age group: the group of the only network whose public covers the age (under 15: RSK's; 23 and over:
+-- RSN's); where both networks cover it (15-22), the group of the network that follows the patient. Worked
+-- out once per network and age (0 to 150; ages are checked to 0-110 on import), then joined on the age.
 network_ages as (
     select
         own.network,

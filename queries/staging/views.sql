@@ -84,7 +84,7 @@ drop view if exists stg_first_free_sessions_view;
 -- session (data/reference/pathways.csv). Each individual session also knows its neighbours: the dates of
 -- the patient's previous and next individual sessions in the network (`prev_date_network`,
 -- `next_date_network`) and in any network (`prev_date`, `next_date`, with `rank_all` its rank over both),
--- so that a patient's first and last session of a period are read as rows (f_patient_first_rows) rather
+-- so that a patient's first and last session of a period are read as rows (f_period_ends) rather
 -- than grouped. Over the update's rows (`whole` = false), seq is right for the days they hold whole and
 -- the ranks and neighbours for the patients they hold whole: derived_update.sql keeps the stored values of
 -- the others.
