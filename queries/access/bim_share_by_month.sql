@@ -10,35 +10,14 @@
 -- Output (privacy role in brackets): month (date, first day), network ('RSN' | 'RSK' | 'all')
 --   [dimension]; patients, bim_patients [count]; bim_patients_pct (0-100) [share of bim_patients in
 --   patients].
-with sessions_in as (
-    select month, network, patient_key, seq, preferential_tariff
-    from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
-    where format = 'individuel'
-),
-
-by_network as (
-    select
-        month,
-        network,
-        patient_key,
-        min(seq) as first_seq,
-        coalesce(arg_min_null(preferential_tariff, seq), false) as bim
-    from sessions_in
-    group by month, network, patient_key
-),
-
--- Every selected network together, from the rows above (a patient's first session of the month is the
--- earliest of their networks' first ones): far fewer rows than the sessions.
-all_networks as (
-    select month, 'all' as network, patient_key, arg_min(bim, first_seq) as bim
-    from by_network
-    group by month, patient_key
-),
-
-patient_months as (
-    select month, network, patient_key, bim from by_network
+-- Each patient's first individual session of the month per network, then over the selected networks
+-- (f_month_firsts: read from the stored neighbours when only the period and one network are set).
+with patient_months as (
+    select month, network, patient_key, bim
+    from f_month_firsts($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings, true)
     union all
-    select * from all_networks
+    select month, 'all' as network, patient_key, bim
+    from f_month_firsts($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings, false)
 )
 
 select

@@ -10,34 +10,36 @@
 -- Output (privacy role in brackets): month (date, first day), network, care_level (code), level_2021
 --   [dimension; level_2021 groups care_level]; patients [total of new_patients and returning_patients];
 --   new_patients, returning_patients [count].
-with sessions_in as (
-    select month, patient_key, seq
-    from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
-    where format = 'individuel'
-),
-
--- Each patient's first session of the month, found by its seq and read back from the table (three arg_min
--- over the sessions cost more).
-patient_months as (
-    select m.month, m.patient_key, s.network, s.care_level, s.level_2021
-    from (select month, patient_key, min(seq) as first_seq from sessions_in group by month, patient_key) as m
-    join stg_sessions as s on s.seq = m.first_seq
+-- Each patient's first individual session of the month over the selected networks (f_month_firsts). Whether
+-- the patient is new comes with it when read from the stored neighbours (no earlier session at all); else
+-- from their first session ever (f_patient_starts, read only then).
+with patient_months as (
+    select month, patient_key, network, care_level, level_2021, is_new
+    from f_month_firsts($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings, false)
 ),
 
 starts as (
     select patient_key, first_date
     from f_patient_starts($networks)
+    where not patients_from_rows($networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+),
+
+placed as (
+    select
+        m.month, m.network, m.care_level, m.level_2021,
+        coalesce(m.is_new, s.first_date >= greatest(m.month, $date_from::date)) as is_new
+    from patient_months as m
+    left join starts as s using (patient_key)
 )
 
 select
-    m.month,
-    m.network,
-    m.care_level,
-    m.level_2021,
+    month,
+    network,
+    care_level,
+    level_2021,
     count(*) as patients,
-    count(*) filter (where s.first_date >= greatest(m.month, $date_from::date)) as new_patients,
-    count(*) filter (where s.first_date < greatest(m.month, $date_from::date)) as returning_patients
-from patient_months as m
-join starts as s using (patient_key)
+    count(*) filter (where is_new) as new_patients,
+    count(*) filter (where not is_new) as returning_patients
+from placed
 group by all
-order by m.month, m.network desc, m.care_level
+order by month, network desc, care_level

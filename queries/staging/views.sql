@@ -415,6 +415,56 @@ select patient_key, patient_age, patient_commune, network, care_level, level_202
 from f_period_ends(date_from, date_to, networks)
 where is_first and patients_from_rows(networks, arrondissements, communes, care_levels, formats, settings);
 
+-- Each patient's first individual session of each month of the period (the first and last months clipped
+-- to it), under the filters: a month read as a period of its own (monthly charts). per_network: one first
+-- session per patient, month and network (a patient seen by both networks in a month has two), else one
+-- per patient and month over the selected networks. The same two branches as above, picked the same way:
+-- - stored neighbours: the row whose previous individual session (in its network, or in any selected
+--   network) lies before the month's start; is_new says that there is none at all, i.e. that the row is
+--   the patient's first individual session ever in those networks (stg_patient_starts' first_date);
+-- - grouped (any other filter): min(seq) per patient and month, the session read back by seq; is_new is
+--   null there (the caller reads the start where it needs it).
+create or replace macro f_month_firsts_grouped(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings, per_network) as table
+with firsts as (
+    select month, patient_key, min(seq) as first_seq
+    from f_sessions(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings)
+    where format = 'individuel'
+    group by month, patient_key, case when per_network then network end
+)
+select
+    f.month,
+    f.patient_key,
+    s.network,
+    s.care_level,
+    s.level_2021,
+    coalesce(s.preferential_tariff, false) as bim,
+    null::boolean as is_new
+from firsts as f
+join stg_sessions as s on s.seq = f.first_seq;
+
+create or replace macro f_month_firsts(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings, per_network) as table
+select *
+from f_month_firsts_grouped(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings, per_network)
+where not patients_from_rows(networks, arrondissements, communes, care_levels, formats, settings)
+union all
+select month, patient_key, network, care_level, level_2021, bim, previous is null
+from (
+    select
+        month,
+        patient_key,
+        network,
+        care_level,
+        level_2021,
+        coalesce(preferential_tariff, false) as bim,
+        case when per_network or networks is not null then prev_date_network else prev_date end as previous
+    from stg_sessions
+    where session_date between date_from and date_to
+        and format = 'individuel'
+        and (networks is null or network = networks[1])
+        and patients_from_rows(networks, arrondissements, communes, care_levels, formats, settings)
+)
+where coalesce(previous < greatest(month, date_from::date), true);
+
 -- Each patient's first and second individual sessions ever (over the whole database, at any date) in the
 -- selected networks: who is new in a period (first_date inside it) and how long they waited for their
 -- second session. Read from the rows ranked 1 and 2 per patient and network (stg_sessions.patient_rank):

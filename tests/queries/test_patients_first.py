@@ -102,3 +102,53 @@ def test_every_filter_set_takes_one_branch(sample_db, extra):
             assert counts[0] > 0
     finally:
         con.close()
+
+
+MONTH_COLUMNS = "month, patient_key, network, care_level, level_2021, bim"
+
+
+def compare_months(con, date_from: date, date_to: date, networks) -> int:
+    """Each patient's first session of each month (per network, and over the selected networks): the stored
+    neighbours give the grouped rows, and is_new says exactly whether the patient's first individual session
+    ever (in those networks) falls in the month, clipped to the period."""
+    params = {"f": date_from, "t": date_to, "n": networks}
+    args = "$f, $t, $n::varchar[], null, null, null, null, null"
+    seen = 0
+    for per_network in ("true", "false"):
+        order = f" order by {MONTH_COLUMNS}"
+        grouped = con.execute(f"select {MONTH_COLUMNS} from f_month_firsts_grouped({args}, {per_network})" + order,
+                              params).fetchall()
+        stored = con.execute(f"select {MONTH_COLUMNS} from f_month_firsts({args}, {per_network})" + order,
+                             params).fetchall()
+        assert stored == grouped, (date_from, date_to, networks, per_network)
+        seen += len(grouped)
+    wrong = con.execute(f"""
+        select count(*) from f_month_firsts({args}, false) as m
+        join f_patient_starts($n::varchar[]) as s using (patient_key)
+        where m.is_new is distinct from (s.first_date >= greatest(m.month, $f::date))""", params).fetchall()[0][0]
+    assert wrong == 0, (date_from, date_to, networks)
+    return seen
+
+
+def check_months(con) -> None:
+    first, last = con.execute("select min(session_date), max(session_date) from stg_sessions").fetchall()[0]
+    seen = sum(compare_months(con, f, t, n) for f, t in periods(first, last) for n in NETWORKS)
+    assert seen > 0
+
+
+def test_stored_neighbours_give_the_grouped_month_firsts_on_the_fixture(tmp_path):
+    path = tmp_path / "tiny.duckdb"
+    load_tiny(path)
+    con = db.connect(path, read_only=True)
+    try:
+        check_months(con)
+    finally:
+        con.close()
+
+
+def test_stored_neighbours_give_the_grouped_month_firsts_on_the_sample(sample_db):
+    con = db.connect(sample_db, read_only=True)
+    try:
+        check_months(con)
+    finally:
+        con.close()
