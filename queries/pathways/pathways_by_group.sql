@@ -44,13 +44,16 @@ with thresholds as (
 ),
 
 patients_first as (
-    select patient_key, first_network, first_care_level, first_level_2021, single_session
+    select patient_key, first_network, first_care_level, first_level_2021, single_session, is_new, days_to_second
     from f_patient_firsts($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
+-- Whether a patient is new, and their wait, come with their first session when it is read from the stored
+-- neighbours; else from their first and second sessions ever (read only then).
 starts as (
     select patient_key, first_date, second_date
     from f_patient_starts($networks)
+    where not patients_from_rows($networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
 patients as (
@@ -59,10 +62,11 @@ patients as (
         p.first_care_level,
         p.first_level_2021,
         p.single_session,
-        s.first_date >= $date_from as is_new,
-        case when s.first_date >= $date_from then s.second_date - s.first_date end as days_to_second
+        coalesce(p.is_new, s.first_date >= $date_from) as is_new,
+        coalesce(p.days_to_second, case when s.first_date >= $date_from then s.second_date - s.first_date end)
+            as days_to_second
     from patients_first as p
-    join starts as s using (patient_key)
+    left join starts as s using (patient_key)
 ),
 
 -- Every breakdown in one aggregation (a patient counts once in each); the grouping set names the breakdown,

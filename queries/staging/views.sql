@@ -352,8 +352,11 @@ select
     care_level,
     level_2021,
     coalesce(preferential_tariff, false) as bim,
-    coalesce(case when networks is null then prev_date else prev_date_network end < date_from, true) as is_first,
-    coalesce(case when networks is null then next_date else next_date_network end > date_to, true) as is_last,
+    session_date,
+    case when networks is null then prev_date else prev_date_network end as prev_in,
+    case when networks is null then next_date else next_date_network end as next_in,
+    coalesce(prev_in < date_from, true) as is_first,
+    coalesce(next_in > date_to, true) as is_last,
     case when networks is null then rank_all else patient_rank end as rank_in
 from stg_sessions
 where session_date between date_from and date_to
@@ -403,15 +406,20 @@ join ends as l on l.patient_key = f.patient_key and l.is_last
 where f.is_first;
 
 -- The first sessions alone, with whether the patient had only that one in the period: for a query that
--- does not count sessions (no pairing of rows).
+-- does not count sessions (no pairing of rows). From the stored neighbours also whether the patient is new
+-- (no individual session before, in the selected networks: the row is their first ever) and, if so, the
+-- days to their second session ever (the row's next one): null on the grouped branch, where the caller
+-- reads them from f_patient_starts (only then).
 create or replace macro f_patient_firsts(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings) as table
 select
     patient_key, first_age, first_commune, first_network, first_care_level, first_level_2021, first_bim,
-    individual_sessions = 1 as single_session
+    individual_sessions = 1 as single_session, null::boolean as is_new, null::bigint as days_to_second
 from f_patients_grouped(date_from, date_to, networks, arrondissements, communes, care_levels, formats, settings)
 where not patients_from_rows(networks, arrondissements, communes, care_levels, formats, settings)
 union all
-select patient_key, patient_age, patient_commune, network, care_level, level_2021, bim, is_last
+select
+    patient_key, patient_age, patient_commune, network, care_level, level_2021, bim, is_last,
+    prev_in is null, case when prev_in is null then next_in - session_date end
 from f_period_ends(date_from, date_to, networks)
 where is_first and patients_from_rows(networks, arrondissements, communes, care_levels, formats, settings);
 

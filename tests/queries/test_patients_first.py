@@ -52,6 +52,15 @@ def compare(con, date_from: date, date_to: date, networks) -> int:
     single = [r[:-1] + (r[-1] == 1,) for r in grouped]
     assert rows(con, f"select {COLUMNS}, single_session from f_patient_firsts({args})", params) == single, \
         (date_from, date_to, networks)
+    # Read from the stored neighbours, whether the patient is new and their wait to a second session are
+    # those of their first and second individual sessions ever in the networks (f_patient_starts).
+    wrong = con.execute(f"""
+        select count(*) from f_patient_firsts({args}) as p
+        join f_patient_starts($n::varchar[]) as s using (patient_key)
+        where p.is_new is distinct from (s.first_date >= $f::date)
+            or p.days_to_second is distinct from
+                case when s.first_date >= $f::date then s.second_date - s.first_date end""", params).fetchall()[0][0]
+    assert wrong == 0, (date_from, date_to, networks)
     return len(grouped)
 
 
