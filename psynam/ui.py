@@ -3,7 +3,8 @@
 places — cards, charts, tables — is in psynam.blocks.
 
 Frames are cached, not figures: `frame(name, **params)` is keyed on the query name, its parameters and
-the database file's version, so an import (a new file version) invalidates every cached frame.
+the database file's version, so an import (a new file version) invalidates every cached frame; the frames
+are held as shared resources (no copy per read) and clear_frames() forgets them.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ def _connection(path: str, version: int):
     return store.open_reader(path)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+# A resource cache, not st.cache_data: every rerun reads a dozen frames, and st.cache_data unpickles a copy
+# of each on every read (8 % of a cached rerun of the partners page). The frames are shared, never changed
+# in place (Polars operations return new frames). clear_frames() empties it.
+@st.cache_resource(show_spinner=False, max_entries=512)
 def _frame(name: str, params: tuple, version: tuple[str, int]) -> pl.DataFrame:
     con = _connection(*version).cursor()  # one cursor per call: DuckDB connections are not shared across threads
     con.execute(f"use {store.READER_ALIAS}")  # a cursor starts in the in-memory catalog, not the attached file
@@ -44,6 +48,11 @@ def _frame(name: str, params: tuple, version: tuple[str, int]) -> pl.DataFrame:
         return db.run(con, name, **{k: (list(v) if isinstance(v, tuple) else v) for k, v in params})
     finally:
         con.close()
+
+
+def clear_frames() -> None:
+    """Forget every cached query frame (an import swapped the file in; a measure of cold renders)."""
+    _frame.clear()
 
 
 def frame(name: str, **params) -> pl.DataFrame:

@@ -2,7 +2,7 @@
 exports of those sizes with the sample generator, import each, and print one table per size.
 
 Per size: import time and peak memory; per page (app.py's PAGES): the time of its queries, a full render
-(AppTest) cold (st.cache_data cleared: a first visit on a warm server) and with cache (a rerun), and a
+(AppTest) cold (the cached query frames cleared: a first visit on a warm server) and with cache (a rerun), and a
 filter change (the period moved to a window not seen before; the filter bar's own frames stay cached);
 medians of --runs runs after one warm-up. Then the Overview's session figures three ways: ours (the
 named queries through psynam.db.run, Polars out), the raw DuckDB floor (the same SQL, Arrow out) and
@@ -141,7 +141,7 @@ def measure_pages(db_path: str, runs: int) -> dict:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from psynam import db
+    from psynam import db, ui
 
     spent = {"seconds": 0.0, "calls": []}
     original = db.run
@@ -165,11 +165,11 @@ def measure_pages(db_path: str, runs: int) -> dict:
             at.switch_page(file)
             # Through session state, not at.date_input(...): after switch_page AppTest's tree lacks the sidebar.
             at.session_state["periode"] = periods[0]
-            st.cache_data.clear()
+            ui.clear_frames()
             at.run()  # warm-up: imports, plotly templates, the connection
             cold, queries = [], []
             for _ in range(runs):
-                st.cache_data.clear()
+                ui.clear_frames()
                 spent["seconds"], spent["calls"] = 0.0, []
                 started = time.perf_counter()
                 at.run()

@@ -60,8 +60,8 @@ def test_warming_fills_the_default_views_frames(tiny_db, monkeypatch):
     from psynam import gate
 
     monkeypatch.setenv("PSYNAM_DB", str(tiny_db))
-    import streamlit as st
-    st.cache_data.clear()
+    from psynam import ui
+    ui.clear_frames()
     gate.warm()
     asked: list[str] = []
     real = database.run
@@ -72,7 +72,7 @@ def test_warming_fills_the_default_views_frames(tiny_db, monkeypatch):
     warmed = {"filters/data_bounds", "filters/communes", "overview/activity_kpis", "overview/partner_kpis",
               "budget/budget_by_year", "overview/sessions_by_month"}
     assert not warmed & set(asked), f"queried again after warming: {sorted(warmed & set(asked))}"
-    st.cache_data.clear()
+    ui.clear_frames()
     asked.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
