@@ -86,3 +86,24 @@ def test_a_long_quoted_field_with_line_breaks_is_rejected_by_its_length_in_frenc
     [error] = messages(report)                                  # before: "guillemet non fermé … field larger than"
     assert error.startswith(f"{path}:3: name: texte trop long (8 999 999 caractères ; au plus 300)")
     assert "field larger" not in error and len(error) < 400 and "\n" not in error
+
+
+def test_the_quick_utf8_search_finds_every_sequence_the_full_search_finds():
+    """_holds_utf8_sequence first searches the non-ASCII bytes alone: on random mixtures of ASCII, Windows-1252
+    accents and punctuation, and UTF-8 characters (apart, side by side, split by ASCII), it answers as the
+    search over the whole part does."""
+    import random
+
+    from psynam.ingest.csvfile import _UTF8_SEQUENCE, _holds_utf8_sequence
+
+    pieces = [b"a", b";", b"\n", b"12", "é".encode("cp1252"), "É".encode("cp1252"), "’".encode("cp1252"),
+              "«".encode("cp1252"), "°".encode("cp1252"), "€".encode("cp1252"), "é".encode(), "’".encode(),
+              "€".encode(), "🙂".encode(), b"\xc3", b"\xa9", b"\xe2\x82"]
+    rng = random.Random(15)
+    found = {True: 0, False: 0}
+    for _ in range(20000):
+        part = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        expected = _UTF8_SEQUENCE.search(part) is not None
+        assert _holds_utf8_sequence(part) == expected, part
+        found[expected] += 1
+    assert found[True] > 1000 and found[False] > 1000  # both answers were put to the test
