@@ -33,10 +33,21 @@ partners_of_month as (
                                                     $communes)) as p
 ),
 
+-- The period's evidence read once (a lateral call per month scanned the sessions once a month), as the
+-- months it covers (its days lie in the period, so each month it touches is one of `months`): far fewer
+-- spans than sessions, then placed in each of their months.
+spans as (
+    select distinct
+        partner_id,
+        date_trunc('month', active_from)::date as first_month,
+        date_trunc('month', active_to)::date as last_month
+    from f_partner_activity($date_from, $date_to, $networks)
+),
+
 evidence as (
-    select distinct m.month, a.partner_id
-    from months as m,
-        lateral (select * from f_partner_activity(m.month_from, m.month_to, $networks)) as a
+    select distinct m.month, s.partner_id
+    from spans as s
+    join months as m on m.month between s.first_month and s.last_month
 ),
 
 partners_by_month as (

@@ -572,28 +572,30 @@ from f_partners_of_period(date_from, date_to, networks, arrondissements, commune
 where is_registered;
 
 -- Partners with activity in the period, for the selected networks: a session at or for them, a
--- clairvision, a network activity they took part in, or an agreement in force. The sessions are read from
+-- clairvision, a network activity they took part in, or an agreement in force; active_from / active_to: the
+-- days of the period the evidence covers (the day of a session, clairvision or activity; the agreement's days
+-- in force within the period), so that one call serves every month of the period. The sessions are read from
 -- stg_sessions (the same rows, ordered by date: a period reads its row groups only; the imported table
 -- is in import order, and scanning all of it cost ~20 ms a query at ten million sessions).
 create or replace macro f_partner_activity(date_from, date_to, networks) as table
-select partner_id, 'session' as evidence
+select partner_id, 'session' as evidence, session_date as active_from, session_date as active_to
 from stg_sessions
 where partner_id is not null
     and session_date between date_from and date_to
     and (networks is null or list_contains(networks, network))
 union all
-select partner_id, 'clairvision'
+select partner_id, 'clairvision', clairvision_date, clairvision_date
 from clairvisions
 where partner_id is not null
     and clairvision_date between date_from and date_to
     and (networks is null or list_contains(networks, network))
 union all
-select unnest(string_split(partner_ids, '|')) as partner_id, 'activite'
+select unnest(string_split(partner_ids, '|')) as partner_id, 'activite', activity_date, activity_date
 from activities
 where partner_ids is not null and partner_ids <> ''
     and activity_date between date_from and date_to
 union all
-select partner_id, 'convention'
+select partner_id, 'convention', greatest(start_on, date_from::date), least(coalesce(end_on, date_to::date), date_to::date)
 from agreements
 where start_on <= date_to
     and (end_on is null or end_on >= date_from)
