@@ -34,8 +34,13 @@ patients_first as (
     select * from f_patient_firsts($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
+-- Without a geography filter the residents' first sessions are the patients' (read once).
 residents_first as (
+    select * from patients_first
+    where $arrondissements is null and $communes is null
+    union all
     select * from f_patient_firsts($date_from, $date_to, $networks, null, null, $care_levels, $formats, $settings)
+    where $arrondissements is not null or $communes is not null
 ),
 
 -- A session's priorities are worked out once, in staging (stg_sessions.priorities): a patient of that age
