@@ -73,24 +73,6 @@ def check_all(con) -> None:
     assert seen > 0  # the comparison read patients, not only empty periods
 
 
-def test_stored_neighbours_give_the_grouped_firsts_on_the_fixture(tmp_path):
-    path = tmp_path / "tiny.duckdb"
-    load_tiny(path)
-    con = db.connect(path, read_only=True)
-    try:
-        check_all(con)
-    finally:
-        con.close()
-
-
-def test_stored_neighbours_give_the_grouped_firsts_on_the_sample(sample_db):
-    con = db.connect(sample_db, read_only=True)
-    try:
-        check_all(con)
-    finally:
-        con.close()
-
-
 @pytest.mark.parametrize("extra", [
     "$f, $t, null, ['Namur'], null, null, null, null",                # geography: grouped
     "$f, $t, ['RSK', 'RSN'], null, null, null, null, null",          # several named networks: grouped
@@ -145,19 +127,19 @@ def check_months(con) -> None:
     assert seen > 0
 
 
-def test_stored_neighbours_give_the_grouped_month_firsts_on_the_fixture(tmp_path):
-    path = tmp_path / "tiny.duckdb"
+@pytest.fixture(scope="module")
+def tiny_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
     load_tiny(path)
-    con = db.connect(path, read_only=True)
-    try:
-        check_months(con)
-    finally:
-        con.close()
+    return path
 
 
-def test_stored_neighbours_give_the_grouped_month_firsts_on_the_sample(sample_db):
-    con = db.connect(sample_db, read_only=True)
+@pytest.mark.parametrize("check", [check_all, check_months], ids=["period", "month"])
+@pytest.mark.parametrize("database", ["tiny_db", "sample_db"])
+def test_stored_neighbours_give_the_grouped_rows(request, database, check):
+    """On the tiny fixture (ties on a day, a patient of both networks) and on the sample export."""
+    con = db.connect(request.getfixturevalue(database), read_only=True)
     try:
-        check_months(con)
+        check(con)
     finally:
         con.close()
