@@ -69,31 +69,78 @@ patients as (
     left join starts as s using (patient_key)
 ),
 
--- Every breakdown in one aggregation (a patient counts once in each); the grouping set names the breakdown,
--- and a group without a key matches no row of `groups`.
-patient_figures as (
+-- The patients counted once at the finest grain (network x care level x day of the wait: a few thousand
+-- rows, not one per patient), then every breakdown summed from those rows (a patient counts once in each);
+-- the grouping set names the breakdown, and a group without a key matches no row of `groups`. Grouping
+-- sets over the patients themselves stored every patient row for each of the four sets.
+patient_grain as (
+    select
+        first_network, first_care_level, first_level_2021, days_to_second,
+        count(*) as patients,
+        count(*) filter (where is_new) as new_patients,
+        count(*) filter (where single_session) as single_session_patients
+    from patients
+    group by all
+),
+
+patient_sets as (
     select
         case
-            when grouping(p.first_network) = 0 then 'network'
-            when grouping(p.first_care_level) = 0 then 'care_level'
-            when grouping(p.first_level_2021) = 0 then 'level_2021'
+            when grouping(first_network) = 0 then 'network'
+            when grouping(first_care_level) = 0 then 'care_level'
+            when grouping(first_level_2021) = 0 then 'level_2021'
             else 'all'
         end as breakdown,
         case
-            when grouping(p.first_network) = 0 then p.first_network
-            when grouping(p.first_care_level) = 0 then p.first_care_level
-            when grouping(p.first_level_2021) = 0 then p.first_level_2021
+            when grouping(first_network) = 0 then first_network
+            when grouping(first_care_level) = 0 then first_care_level
+            when grouping(first_level_2021) = 0 then first_level_2021
             else 'all'
         end as group_key,
-        count(*) as patients,
-        count(*) filter (where p.is_new) as new_patients,
-        count(*) filter (where p.single_session) as single_session_patients,
-        count(p.days_to_second) as new_with_second_session,
-        median(p.days_to_second) as median_days_first_to_second,
-        count(*) filter (where p.days_to_second > t.wait_short_days) as over_short_wait,
-        count(*) filter (where p.days_to_second > t.wait_long_days) as over_long_wait
-    from patients as p, thresholds as t
-    group by grouping sets ((), (p.first_network), (p.first_care_level), (p.first_level_2021))
+        days_to_second,
+        sum(patients) as patients,
+        sum(new_patients) as new_patients,
+        sum(single_session_patients) as single_session_patients
+    from patient_grain
+    group by grouping sets ((days_to_second), (first_network, days_to_second), (first_care_level, days_to_second),
+                            (first_level_2021, days_to_second))
+),
+
+-- The median wait from the waits' counts: the mean of the values at positions (n + 1) // 2 and n // 2 + 1
+-- of the n waits in order (the same value for an odd n; the two middle ones for an even n).
+waits as (
+    select
+        breakdown, group_key, days_to_second,
+        sum(patients) over (partition by breakdown, group_key order by days_to_second) as reached,
+        sum(patients) over (partition by breakdown, group_key) as waits
+    from patient_sets
+    where days_to_second is not null
+),
+
+medians as (
+    select
+        breakdown, group_key,
+        (min(days_to_second) filter (where reached >= (waits + 1) // 2)
+            + min(days_to_second) filter (where reached >= waits // 2 + 1)) / 2.0 as median_days_first_to_second
+    from waits
+    group by all
+),
+
+patient_figures as (
+    select
+        s.breakdown,
+        s.group_key,
+        sum(s.patients)::bigint as patients,
+        sum(s.new_patients)::bigint as new_patients,
+        sum(s.single_session_patients)::bigint as single_session_patients,
+        coalesce(sum(s.patients) filter (where s.days_to_second is not null), 0)::bigint as new_with_second_session,
+        any_value(m.median_days_first_to_second) as median_days_first_to_second,
+        coalesce(sum(s.patients) filter (where s.days_to_second > t.wait_short_days), 0)::bigint as over_short_wait,
+        coalesce(sum(s.patients) filter (where s.days_to_second > t.wait_long_days), 0)::bigint as over_long_wait
+    from patient_sets as s
+    cross join thresholds as t
+    left join medians as m using (breakdown, group_key)
+    group by all
 ),
 
 course_starts as (
@@ -123,6 +170,19 @@ courses as (
     cross join thresholds as t
 ),
 
+-- As the patients: the courses counted at the finest grain first, then every breakdown summed from it.
+course_grain as (
+    select
+        network, care_level, level_2021,
+        count(*) as courses,
+        sum(sessions) as course_sessions,
+        count(*) filter (where sessions = 1) as single_session_courses,
+        count(*) filter (where is_closed) as closed_courses,
+        coalesce(sum(sessions) filter (where is_closed), 0) as closed_course_sessions
+    from courses
+    group by all
+),
+
 course_figures as (
     select
         case
@@ -137,12 +197,12 @@ course_figures as (
             when grouping(level_2021) = 0 then level_2021
             else 'all'
         end as group_key,
-        count(*) as courses,
-        sum(sessions) as course_sessions,
-        count(*) filter (where sessions = 1) as single_session_courses,
-        count(*) filter (where is_closed) as closed_courses,
-        coalesce(sum(sessions) filter (where is_closed), 0) as closed_course_sessions
-    from courses
+        sum(courses)::bigint as courses,
+        sum(course_sessions) as course_sessions,
+        sum(single_session_courses)::bigint as single_session_courses,
+        sum(closed_courses)::bigint as closed_courses,
+        sum(closed_course_sessions) as closed_course_sessions
+    from course_grain
     group by grouping sets ((), (network), (care_level), (level_2021))
 ),
 

@@ -211,3 +211,41 @@ def test_residence_is_read_at_the_first_session_even_when_unknown(tmp_path):
     assert tenth[("zone", "unknown")]["patients"] == 0
     assert tenth[("zone", "north")]["patients"] >= 1
     con.close()
+
+
+@pytest.fixture(scope="module")
+def sample_con(tmp_path_factory):
+    from psynam.build import build
+    con = db.connect(build(tmp_path_factory.mktemp("sample") / "sample.duckdb"), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("networks", [None, ["RSN"], ["RSK"]])
+def test_the_median_wait_read_from_counted_waits_is_duckdbs_median(sample_con, networks):
+    """pathways_by_group counts the waits per day and reads the median from those counts: on the sample, for
+    periods of several lengths and each network filter, each group's median is DuckDB's median of the new
+    patients' waits in that group (the fixture's tests above pin the odd and even middle positions)."""
+    seen = 0
+    for date_from, date_to in [(date(2022, 1, 1), date(2022, 12, 31)), (date(2023, 3, 1), date(2023, 3, 31)),
+                               (date(2024, 1, 1), date(2025, 6, 30)), (date(2024, 9, 9), date(2024, 9, 20))]:
+        filters = Filters(date_from, date_to, networks=networks)
+        got = {(r["breakdown"], r["group_key"]): r["median_days_first_to_second"]
+               for r in run(sample_con, "pathways/pathways_by_group", filters).iter_rows(named=True)}
+        wanted = sample_con.execute("""
+            select 'network' as breakdown, first_network as group_key, median(s.second_date - s.first_date)
+            from f_patient_firsts($f, $t, $n::varchar[], null, null, null, null, null) as p
+            join f_patient_starts($n::varchar[]) as s using (patient_key)
+            where s.first_date >= $f and s.second_date is not null
+            group by all
+            union all
+            select 'all', 'all', median(s.second_date - s.first_date)
+            from f_patient_firsts($f, $t, $n::varchar[], null, null, null, null, null) as p
+            join f_patient_starts($n::varchar[]) as s using (patient_key)
+            where s.first_date >= $f and s.second_date is not null""",
+            {"f": date_from, "t": date_to, "n": networks}).fetchall()
+        for breakdown, key, median in wanted:
+            if median is not None:
+                assert got[(breakdown, key)] == pytest.approx(median), (date_from, date_to, networks, key)
+                seen += 1
+    assert seen >= 6
