@@ -30,7 +30,7 @@ def done(outcome: present.Outcome, message: str | None = None) -> None:
         st.session_state["import_error"] = outcome.error
     else:
         st.cache_data.clear()
-        st.cache_resource.clear()  # the frames, and a connection still open would keep serving the replaced file
+        st.cache_resource.clear()  # the cached frames, and the connection (left open, it would serve the old file)
         st.session_state["import_message"] = message or outcome.value
     st.rerun()
 

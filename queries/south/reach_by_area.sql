@@ -14,9 +14,8 @@
 --   the area), reach_per_1000, sessions (delivered in the area), offer_per_10000, active_partners
 --   (registered partners of the area's communes with activity), partners_per_10000, coverage_index
 --   (reach_per_1000 / the province's).
--- Only the columns used below: sessions_in is read four times, and DuckDB materialises it.
--- Not materialised: the period's sessions are read again by each part (a scan of the row groups of the
--- period), cheaper than storing 2.7 million rows at ten million sessions.
+-- Only the columns used below. sessions_in is read four times, not materialised: each part scans the row
+-- groups of the period again, cheaper than storing 2.7 million rows at ten million sessions.
 with sessions_in as not materialized (
     select patient_key, patient_commune, patient_in_province, format, commune, is_in_province
     from f_sessions($date_from, $date_to, $networks, null, null, $care_levels, $formats, $settings)
