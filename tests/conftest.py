@@ -29,6 +29,22 @@ def load_tiny(path: Path) -> None:
     load_export(path, TINY)
 
 
+SESSION_COLUMNS = ("session_id", "session_date", "network", "psychologist_id", "care_level", "format", "setting",
+                   "patient_id", "patient_age", "patient_commune", "session_commune", "fee_inami_eur",
+                   "fee_patient_eur")
+
+
+def load_tiny_with(path: Path, sessions: list[tuple]) -> None:
+    """The tiny export plus the given sessions (tuples of SESSION_COLUMNS), its stored rows rebuilt: a case
+    the fixture lacks, made for one test."""
+    load_tiny(path)
+    con = db.connect(path)
+    con.executemany(f"insert into sessions ({', '.join(SESSION_COLUMNS)}) values "
+                    f"({', '.join('?' for _ in SESSION_COLUMNS)})", sessions)
+    db.refresh_derived(con)
+    con.close()
+
+
 @pytest.fixture(scope="session")
 def tiny_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"

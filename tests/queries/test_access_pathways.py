@@ -189,19 +189,14 @@ def test_residence_is_read_at_the_first_session_even_when_unknown(tmp_path):
     session gives none, the patient lives in an unknown place (zone `unknown`), even if a later session
     names a commune (docs/universalism.md). PZ is seen twice in March 2024: first with no residence, then
     living in Namur."""
-    from tests.conftest import load_tiny
+    from tests.conftest import load_tiny_with
     path = tmp_path / "unknown_first.duckdb"
-    load_tiny(path)
-    con = db.connect(path)
-    con.execute("""
-        insert into sessions (session_id, session_date, network, psychologist_id, care_level, format, setting,
-            patient_id, patient_age, patient_commune, session_commune, fee_inami_eur, fee_patient_eur)
-        values ('Z01', '2024-03-03', 'RSN', 'PSY1', 'premiere_ligne', 'individuel', 'cabinet', 'PZ', 40,
-                null, '92094', 83, 11),
-               ('Z02', '2024-03-10', 'RSN', 'PSY1', 'premiere_ligne', 'individuel', 'cabinet', 'PZ', 40,
-                '92094', '92094', 83, 11)
-    """)
-    db.refresh_derived(con)
+    load_tiny_with(path, [
+        ("Z01", "2024-03-03", "RSN", "PSY1", "premiere_ligne", "individuel", "cabinet", "PZ", 40,
+         None, "92094", 83, 11),
+        ("Z02", "2024-03-10", "RSN", "PSY1", "premiere_ligne", "individuel", "cabinet", "PZ", 40, "92094", "92094",
+         83, 11)])
+    con = db.connect(path, read_only=True)
     march = Filters(date(2024, 3, 1), date(2024, 3, 31))
     rows = by_group(con, "access/bim_share_by_group", march)
     assert rows[("zone", "unknown")]["patients"] == 1

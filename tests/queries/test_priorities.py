@@ -27,7 +27,7 @@ import pytest
 
 from psynam import db
 from psynam.filters import Filters
-from tests.conftest import load_tiny
+from tests.conftest import load_tiny_with
 
 Y2024 = Filters(date(2024, 1, 1), date(2024, 12, 31))
 
@@ -113,18 +113,11 @@ def test_reach_by_arrondissement_2024(tiny_con):
 def moved_db(tmp_path_factory) -> Path:
     """The tiny export plus two elderly patients seen in Namur: PF (80) lives in Dinant, PG (75) in Liège."""
     path = tmp_path_factory.mktemp("priorities") / "moved.duckdb"
-    load_tiny(path)
-    con = db.connect(path)
-    con.execute("""
-        insert into sessions (session_id, session_date, network, psychologist_id, care_level, format, setting,
-            patient_id, patient_age, patient_commune, session_commune, fee_inami_eur, fee_patient_eur)
-        values ('X01', '2024-03-03', 'RSN', 'PSY1', 'premiere_ligne', 'individuel', 'cabinet', 'PF', 80,
-                '91034', '92094', 83, 11),
-               ('X02', '2024-03-04', 'RSN', 'PSY1', 'premiere_ligne', 'individuel', 'cabinet', 'PG', 75,
-                '62063', '92094', 83, 11)
-    """)
-    db.refresh_derived(con)
-    con.close()
+    load_tiny_with(path, [
+        ("X01", "2024-03-03", "RSN", "PSY1", "premiere_ligne", "individuel", "cabinet", "PF", 80,
+         "91034", "92094", 83, 11),
+        ("X02", "2024-03-04", "RSN", "PSY1", "premiere_ligne", "individuel", "cabinet", "PG", 75,
+         "62063", "92094", 83, 11)])
     return path
 
 

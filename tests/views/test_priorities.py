@@ -20,7 +20,7 @@ from psynam.charts import priorities as charts
 from psynam.filters import Filters
 from psynam.views import Result
 from psynam.views.priorities import Priorities, column, with_area_labels
-from tests.conftest import load_tiny
+from tests.conftest import load_tiny_with
 
 Y2024 = Filters(date(2024, 1, 1), date(2024, 12, 31))
 
@@ -161,16 +161,9 @@ def test_reach_suppression_protects_zone_and_selection_totals(patients):
 def outside_source(tmp_path_factory):
     """The tiny export plus a child of 1 living in Liège, seen in Namur."""
     path = tmp_path_factory.mktemp("outside") / "outside.duckdb"
-    load_tiny(path)
-    con = db.connect(path)
-    con.execute("""
-        insert into sessions (session_id, session_date, network, psychologist_id, care_level, format, setting,
-            patient_id, patient_age, patient_commune, session_commune, fee_inami_eur, fee_patient_eur)
-        values ('X01', '2024-05-06', 'RSK', 'PSY2', 'premiere_ligne', 'individuel', 'cabinet', 'PZ', 1,
-                '62063', '92094', 83, 0)
-    """)
-    db.refresh_derived(con)
-    con.close()
+    load_tiny_with(path, [
+        ("X01", "2024-05-06", "RSK", "PSY2", "premiere_ligne", "individuel", "cabinet", "PZ", 1,
+         "62063", "92094", 83, 0)])
     con = db.connect(path, read_only=True)
     yield views.Source(partial(db.run, con))
     con.close()
