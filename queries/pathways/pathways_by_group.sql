@@ -83,66 +83,6 @@ patient_grain as (
     group by all
 ),
 
-patient_sets as (
-    select
-        case
-            when grouping(first_network) = 0 then 'network'
-            when grouping(first_care_level) = 0 then 'care_level'
-            when grouping(first_level_2021) = 0 then 'level_2021'
-            else 'all'
-        end as breakdown,
-        case
-            when grouping(first_network) = 0 then first_network
-            when grouping(first_care_level) = 0 then first_care_level
-            when grouping(first_level_2021) = 0 then first_level_2021
-            else 'all'
-        end as group_key,
-        days_to_second,
-        sum(patients) as patients,
-        sum(new_patients) as new_patients,
-        sum(single_session_patients) as single_session_patients
-    from patient_grain
-    group by grouping sets ((days_to_second), (first_network, days_to_second), (first_care_level, days_to_second),
-                            (first_level_2021, days_to_second))
-),
-
--- The median wait from the waits' counts: the mean of the values at positions (n + 1) // 2 and n // 2 + 1
--- of the n waits in order (the same value for an odd n; the two middle ones for an even n).
-waits as (
-    select
-        breakdown, group_key, days_to_second,
-        sum(patients) over (partition by breakdown, group_key order by days_to_second) as reached,
-        sum(patients) over (partition by breakdown, group_key) as waits
-    from patient_sets
-    where days_to_second is not null
-),
-
-medians as (
-    select
-        breakdown, group_key,
-        (min(days_to_second) filter (where reached >= (waits + 1) // 2)
-            + min(days_to_second) filter (where reached >= waits // 2 + 1)) / 2.0 as median_days_first_to_second
-    from waits
-    group by all
-),
-
-patient_figures as (
-    select
-        s.breakdown,
-        s.group_key,
-        sum(s.patients)::bigint as patients,
-        sum(s.new_patients)::bigint as new_patients,
-        sum(s.single_session_patients)::bigint as single_session_patients,
-        coalesce(sum(s.patients) filter (where s.days_to_second is not null), 0)::bigint as new_with_second_session,
-        any_value(m.median_days_first_to_second) as median_days_first_to_second,
-        coalesce(sum(s.patients) filter (where s.days_to_second > t.wait_short_days), 0)::bigint as over_short_wait,
-        coalesce(sum(s.patients) filter (where s.days_to_second > t.wait_long_days), 0)::bigint as over_long_wait
-    from patient_sets as s
-    cross join thresholds as t
-    left join medians as m using (breakdown, group_key)
-    group by all
-),
-
 course_starts as (
     select network, patient_key, course_no, care_level, level_2021
     from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
@@ -170,7 +110,7 @@ courses as (
     cross join thresholds as t
 ),
 
--- As the patients: the courses counted at the finest grain first, then every breakdown summed from it.
+-- The courses counted at the finest grain too.
 course_grain as (
     select
         network, care_level, level_2021,
@@ -183,7 +123,24 @@ course_grain as (
     group by all
 ),
 
-course_figures as (
+-- Patients and courses at their finest grain side by side (a patient row has no course figure and the
+-- reverse), then every breakdown summed from them in one grouping-set pass; the wait's day is kept in each
+-- set for the median.
+grain as (
+    select
+        first_network as network, first_care_level as care_level, first_level_2021 as level_2021, days_to_second,
+        patients, new_patients, single_session_patients,
+        null as courses, null as course_sessions, null as single_session_courses, null as closed_courses,
+        null as closed_course_sessions
+    from patient_grain
+    union all
+    select
+        network, care_level, level_2021, null, null, null, null,
+        courses, course_sessions, single_session_courses, closed_courses, closed_course_sessions
+    from course_grain
+),
+
+sets as (
     select
         case
             when grouping(network) = 0 then 'network'
@@ -197,13 +154,60 @@ course_figures as (
             when grouping(level_2021) = 0 then level_2021
             else 'all'
         end as group_key,
-        sum(courses)::bigint as courses,
+        days_to_second,
+        sum(patients) as patients,
+        sum(new_patients) as new_patients,
+        sum(single_session_patients) as single_session_patients,
+        sum(courses) as courses,
         sum(course_sessions) as course_sessions,
-        sum(single_session_courses)::bigint as single_session_courses,
-        sum(closed_courses)::bigint as closed_courses,
+        sum(single_session_courses) as single_session_courses,
+        sum(closed_courses) as closed_courses,
         sum(closed_course_sessions) as closed_course_sessions
-    from course_grain
-    group by grouping sets ((), (network), (care_level), (level_2021))
+    from grain
+    group by grouping sets ((days_to_second), (network, days_to_second), (care_level, days_to_second),
+                            (level_2021, days_to_second))
+),
+
+-- The median wait from the waits' counts: the mean of the values at positions (n + 1) // 2 and n // 2 + 1
+-- of the n waits in order (the same value for an odd n; the two middle ones for an even n).
+waits as (
+    select
+        breakdown, group_key, days_to_second,
+        sum(patients) over (partition by breakdown, group_key order by days_to_second) as reached,
+        sum(patients) over (partition by breakdown, group_key) as waits
+    from sets
+    where days_to_second is not null
+),
+
+medians as (
+    select
+        breakdown, group_key,
+        (min(days_to_second) filter (where reached >= (waits + 1) // 2)
+            + min(days_to_second) filter (where reached >= waits // 2 + 1)) / 2.0 as median_days_first_to_second
+    from waits
+    group by all
+),
+
+figures as (
+    select
+        s.breakdown,
+        s.group_key,
+        sum(s.patients)::bigint as patients,
+        sum(s.new_patients)::bigint as new_patients,
+        sum(s.single_session_patients)::bigint as single_session_patients,
+        coalesce(sum(s.patients) filter (where s.days_to_second is not null), 0)::bigint as new_with_second_session,
+        any_value(m.median_days_first_to_second) as median_days_first_to_second,
+        coalesce(sum(s.patients) filter (where s.days_to_second > t.wait_short_days), 0)::bigint as over_short_wait,
+        coalesce(sum(s.patients) filter (where s.days_to_second > t.wait_long_days), 0)::bigint as over_long_wait,
+        sum(s.courses)::bigint as courses,
+        sum(s.course_sessions) as course_sessions,
+        sum(s.single_session_courses)::bigint as single_session_courses,
+        sum(s.closed_courses)::bigint as closed_courses,
+        sum(s.closed_course_sessions) as closed_course_sessions
+    from sets as s
+    cross join thresholds as t
+    left join medians as m using (breakdown, group_key)
+    group by all
 ),
 
 groups as (
@@ -225,29 +229,28 @@ select
     g.group_label,
     g.nested_in,
     g.sort_order,
-    coalesce(p.patients, 0) as patients,
-    coalesce(p.new_patients, 0) as new_patients,
-    coalesce(p.patients - p.new_patients, 0) as returning_patients,
-    100.0 * p.new_patients / nullif(p.patients, 0) as new_patients_pct,
-    coalesce(p.single_session_patients, 0) as single_session_patients,
-    100.0 * p.single_session_patients / nullif(p.patients, 0) as single_session_patients_pct,
-    coalesce(p.new_with_second_session, 0) as new_with_second_session,
-    p.median_days_first_to_second,
+    coalesce(f.patients, 0) as patients,
+    coalesce(f.new_patients, 0) as new_patients,
+    coalesce(f.patients - f.new_patients, 0) as returning_patients,
+    100.0 * f.new_patients / nullif(f.patients, 0) as new_patients_pct,
+    coalesce(f.single_session_patients, 0) as single_session_patients,
+    100.0 * f.single_session_patients / nullif(f.patients, 0) as single_session_patients_pct,
+    coalesce(f.new_with_second_session, 0) as new_with_second_session,
+    f.median_days_first_to_second,
     t.wait_short_days,
     t.wait_long_days,
-    coalesce(p.over_short_wait, 0) as over_short_wait,
-    100.0 * p.over_short_wait / nullif(p.new_with_second_session, 0) as over_short_wait_pct,
-    coalesce(p.over_long_wait, 0) as over_long_wait,
-    100.0 * p.over_long_wait / nullif(p.new_with_second_session, 0) as over_long_wait_pct,
-    coalesce(c.courses, 0) as courses,
-    coalesce(c.course_sessions, 0)::bigint as course_sessions,
-    1.0 * c.course_sessions / nullif(c.courses, 0) as sessions_per_course,
-    coalesce(c.single_session_courses, 0) as single_session_courses,
-    coalesce(c.closed_courses, 0) as closed_courses,
-    coalesce(c.closed_course_sessions, 0)::bigint as closed_course_sessions,
-    1.0 * c.closed_course_sessions / nullif(c.closed_courses, 0) as sessions_per_closed_course
+    coalesce(f.over_short_wait, 0) as over_short_wait,
+    100.0 * f.over_short_wait / nullif(f.new_with_second_session, 0) as over_short_wait_pct,
+    coalesce(f.over_long_wait, 0) as over_long_wait,
+    100.0 * f.over_long_wait / nullif(f.new_with_second_session, 0) as over_long_wait_pct,
+    coalesce(f.courses, 0) as courses,
+    coalesce(f.course_sessions, 0)::bigint as course_sessions,
+    1.0 * f.course_sessions / nullif(f.courses, 0) as sessions_per_course,
+    coalesce(f.single_session_courses, 0) as single_session_courses,
+    coalesce(f.closed_courses, 0) as closed_courses,
+    coalesce(f.closed_course_sessions, 0)::bigint as closed_course_sessions,
+    1.0 * f.closed_course_sessions / nullif(f.closed_courses, 0) as sessions_per_closed_course
 from groups as g
 cross join thresholds as t
-left join patient_figures as p using (breakdown, group_key)
-left join course_figures as c using (breakdown, group_key)
+left join figures as f using (breakdown, group_key)
 order by g.sort_order, g.group_key
