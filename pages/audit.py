@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from psynam import access, audit, labels
+from psynam import access, audit, formatting as fmt, labels
 from psynam.labels.roles import COLUMNS, EVENTS, TEXT
 
 access.require("audit")
@@ -24,7 +24,7 @@ if log.is_empty():
     st.info(TEXT["audit_empty"])
     st.stop()
 shown = log.drop("seq").with_columns(log["event"].replace_strict(EVENTS, default=log["event"]))
-st.dataframe(shown, hide_index=True, key="audit_table",
+st.dataframe(shown, hide_index=True, key="audit_table", placeholder=fmt.MISSING,
              column_config={c: st.column_config.TextColumn(h) for c, h in COLUMNS.items() if c != "happened_at"}
              | {"happened_at": st.column_config.DatetimeColumn(COLUMNS["happened_at"], format="DD/MM/YYYY HH:mm:ss")})
 name = f"psynam_journal_{start.isoformat()}_{end.isoformat()}.csv"

@@ -67,7 +67,7 @@ st.caption(T["table_count"].format(shown=fmt.integer(listed.frame.height),
                                    total=fmt.integer(view.partners_table.frame.height)))
 shown, columns = listed.table(ui.public_mode()), listed.columns("table")
 st.dataframe(charts.table_view(shown, columns), hide_index=True, key="partners_table",
-             column_config=charts.table_config(columns))
+             column_config=charts.table_config(columns), placeholder=fmt.MISSING)
 st.caption(listed.definition)
 if shown.any_hidden:
     st.caption(blocks.marks_note())

@@ -256,7 +256,7 @@ def table(key: str, result: Result, *, subset=None, title: str | None = None, de
     title, definition = title or result.title, definition or result.definition
     shown = result.table(ui.public_mode())
     columns = result.columns(subset)
-    st.dataframe(_styled(result, columns, shown), hide_index=True, key=key, height=height)
+    st.dataframe(_styled(result, columns, shown), hide_index=True, key=key, height=height, placeholder=fmt.MISSING)
     if hides(shown, columns):
         st.caption(marks_note(result.threshold))
     if with_downloads:

@@ -54,5 +54,5 @@ def table(frame: pl.DataFrame, key: str, headers: dict[str, str], wide: str | No
                for c in ("import_id", "line") if c in frame.columns}
     if "imported_at" in frame.columns:
         config["imported_at"] = st.column_config.DatetimeColumn(headers["imported_at"], format="DD/MM/YYYY HH:mm")
-    st.dataframe(frame, hide_index=True, key=key, column_config=config,
+    st.dataframe(frame, hide_index=True, key=key, column_config=config, placeholder=fmt.MISSING,
                  column_order=[c for c in frame.columns if c in headers])
