@@ -37,7 +37,7 @@ def pathways() -> None:
     overall = view.pathways_overall
     before = view.before.pathways_overall if view.before is not None else None
     blocks.cards(overall, before, ("new_patients", "single_session_patients_pct", "median_days_first_to_second",
-                                   "sessions_per_course"),
+                                   "sessions_per_course"), delta_colors={"median_days_first_to_second": "inverse"},
                  help={k: labels.definition(k) for k in ("new_patients", "median_days_first_to_second",
                                                           "sessions_per_course")})
     blocks.chart("universalism_new_month", view.new_by_month.titled(TEXT["new_over_time"]), charts.new_by_month)

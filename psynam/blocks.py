@@ -121,9 +121,11 @@ def card(column, now: Result, before: Result | None, name: str, *, delta_color: 
     shown_before = before.shown(name, public=public) if before is not None and not before.is_empty else None
     tooltip = [t for t in (_definition_of(now, name), help) if t]
     tooltip += [f"{r.decl.column(n).label} : {text_of(r, n, public=public)}" for r, n in extra]
+    # No change at all: the change is shown grey, without an arrow (Streamlit would draw "+0" going up).
+    unchanged = all(isinstance(v, (int, float)) for v in (shown_now, shown_before)) and shown_now == shown_before
     column.metric(now.decl.column(name).label, text_of(now, name, public=public),
-                  delta=_delta(now, name, shown_now, shown_before), delta_color=delta_color,
-                  help="\n\n".join(tooltip) or None, border=True)
+                  delta=_delta(now, name, shown_now, shown_before), delta_color="off" if unchanged else delta_color,
+                  delta_arrow="off" if unchanged else "auto", help="\n\n".join(tooltip) or None, border=True)
 
 
 def cards(now: Result, before: Result | None, names: Sequence[str], *, per_row: int | None = None,
