@@ -26,8 +26,10 @@ select session_id, session_date, network, patient_id, patient_key
 from stg_sessions
 where session_id in (select session_id from refresh_touched);
 
+-- rid: the row in `sessions`, by which f_stg_sessions(false) joins a touched session to its order (the
+-- imported table does not change in this transaction).
 create or replace temp table refresh_after as
-select session_id, session_date, network, patient_id, format
+select rowid as rid, session_id, session_date, network, patient_id, format
 from sessions
 where session_id in (select session_id from refresh_touched);
 
@@ -54,10 +56,10 @@ where (session_date in (select session_date from refresh_days)
 
 -- Renumbered together: seq is right for the touched days, the ranks for the touched patients.
 delete from stg_refresh_order;
-insert into stg_refresh_order
-select session_id, session_date, network, patient_id, format from refresh_kept
+insert into stg_refresh_order by name
+select null::bigint as rid, session_id, session_date, network, patient_id, format from refresh_kept
 union all
-select session_id, session_date, network, patient_id, format from refresh_after;
+select rid, session_id, session_date, network, patient_id, format from refresh_after;
 
 create or replace temp table refresh_keys as
 select distinct patient_id, patient_key from refresh_kept where patient_id is not null

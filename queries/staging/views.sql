@@ -67,7 +67,8 @@ left join stg_communes as c on c.nis = p.commune;
 -- derived rows it rebuilds (stg_refresh_patients).
 create table if not exists stg_refresh_sessions (session_id varchar);
 create table if not exists stg_refresh_order as
-select session_id, session_date, network, patient_id, format from sessions limit 0;
+select rowid as rid, session_id, session_date, network, patient_id, format from sessions limit 0;
+alter table stg_refresh_order add column if not exists rid bigint;  -- databases of an earlier release
 create table if not exists stg_refresh_patients (patient_key bigint);
 drop view if exists stg_sessions_view;
 drop view if exists stg_patient_starts_view;
@@ -87,26 +88,36 @@ drop view if exists stg_first_free_sessions_view;
 -- so that a patient's first and last session of a period are read as rows (f_period_ends) rather
 -- than grouped. Over the update's rows (`whole` = false), seq is right for the days they hold whole and
 -- the ranks and neighbours for the patients they hold whole: derived_update.sql keeps the stored values of
--- the others.
+-- the others. The patient windows sort integers: the patient's key (`patient_key`, numbering the patient ids;
+-- over the update's rows a local one, which derived_update.sql replaces by the stored key) and seq, which
+-- orders as (date, id) does. `rid` is the session's row in `sessions` (its rowid, read in the same
+-- statement or transaction), by which f_stg_sessions joins the order to the row: an integer, not the id.
 create or replace macro f_session_order(whole) as table
 with order_src as (
-    select session_id, session_date, network, patient_id, format from sessions where whole
+    select rowid as rid, session_id, session_date, network, patient_id, format from sessions where whole
     union all
-    select session_id, session_date, network, patient_id, format from stg_refresh_order where not whole
+    select rid, session_id, session_date, network, patient_id, format from stg_refresh_order where not whole
 ),
-day_order as (
+patient_keys as (
+    select patient_id, row_number() over (order by patient_id) as patient_key
+    from (select distinct patient_id from order_src where patient_id is not null)
+),
+keyed as (
     select
-        session_id,
-        datediff('day', date '2000-01-01', session_date) * 16777216
-            + row_number() over (partition by session_date order by session_id) as seq
-    from order_src
+        o.rid,
+        o.session_id,
+        o.session_date,
+        o.network,
+        k.patient_key,
+        o.format = 'individuel' and o.patient_id is not null as individual,
+        datediff('day', date '2000-01-01', o.session_date) * 16777216
+            + row_number() over (partition by o.session_date order by o.session_id) as seq
+    from order_src as o
+    left join patient_keys as k on k.patient_id = o.patient_id
 ),
 patient_gaps as (
     select
-        session_id,
-        network,
-        patient_id,
-        session_date,
+        *,
         row_number() over w as patient_rank,
         coalesce(session_date - lag(session_date) over w
             > (select days from ref_pathways where parameter = 'course_gap'), true) as course_start,
@@ -115,32 +126,28 @@ patient_gaps as (
         row_number() over wa as rank_all,
         lag(session_date) over wa as prev_date,
         lead(session_date) over wa as next_date
-    from order_src
-    where format = 'individuel' and patient_id is not null
-    window w as (partition by network, patient_id order by session_date, session_id),
-        wa as (partition by patient_id order by session_date, session_id)
-),
-patient_courses as (
-    select
-        session_id,
-        patient_rank,
-        course_start,
-        prev_date_network,
-        next_date_network,
-        rank_all,
-        prev_date,
-        next_date,
-        sum(course_start::integer) over (
-            partition by network, patient_id order by session_date, session_id
-            rows between unbounded preceding and current row
-        ) as course_no
-    from patient_gaps
+    from keyed
+    -- Group sessions fall in partitions of their own (individual = false) and get no rank below.
+    window w as (partition by individual, network, patient_key order by seq),
+        wa as (partition by individual, patient_key order by seq)
 )
 select
-    o.session_id, o.seq, pc.patient_rank, pc.course_no::integer as course_no, pc.course_start,
-    pc.prev_date_network, pc.next_date_network, pc.rank_all, pc.prev_date, pc.next_date
-from day_order as o
-left join patient_courses as pc on pc.session_id = o.session_id;
+    rid,
+    session_id,
+    seq,
+    patient_key,
+    case when individual then patient_rank end as patient_rank,
+    case when individual then sum(course_start::integer) over (
+        partition by individual, network, patient_key order by seq
+        rows between unbounded preceding and current row
+    )::integer end as course_no,
+    case when individual then course_start end as course_start,
+    case when individual then prev_date_network end as prev_date_network,
+    case when individual then next_date_network end as next_date_network,
+    case when individual then rank_all end as rank_all,
+    case when individual then prev_date end as prev_date,
+    case when individual then next_date end as next_date
+from patient_gaps;
 
 -- f_stg_sessions derives; stg_sessions is the same rows stored as a table, ordered by seq, brought up to date after
 -- every write (import, undo): the filters below scan it on every query, and scanning four joins per query
@@ -148,12 +155,8 @@ left join patient_courses as pc on pc.session_id = o.session_id;
 -- stg_refresh_sessions only, their patient_key to be replaced by the stored one (derived_update.sql).
 create or replace macro f_stg_sessions(whole) as table
 with sessions_src as (
-    select * from sessions
+    select *, rowid as rid from sessions
     where whole or session_id in (select session_id from stg_refresh_sessions)
-),
-patient_keys as (
-    select patient_id, row_number() over (order by patient_id) as patient_key
-    from (select distinct patient_id from sessions_src where patient_id is not null)
 ),
 located as (
     select
@@ -164,7 +167,7 @@ located as (
     from sessions_src
 )
 select
-    s.*,
+    s.* exclude (rid),
     c.name_fr as commune_name,
     c.arrondissement,
     coalesce(c.is_south, false) as is_south,
@@ -196,7 +199,7 @@ select
     -- order in which a patient's "first session" is read; `patient_key` numbers the patient ids (no
     -- meaning outside this database, never shown).
     o.seq,
-    k.patient_key,
+    o.patient_key,
     -- Per patient and network (f_session_order): rank and course of an individual session.
     o.patient_rank,
     o.course_no,
@@ -208,8 +211,7 @@ select
     o.prev_date,
     o.next_date
 from located as s
-left join f_session_order(whole) as o on o.session_id = s.session_id
-left join patient_keys as k on k.patient_id = s.patient_id
+left join f_session_order(whole) as o on o.rid = s.rid
 left join stg_communes as c on c.nis = s.commune
 left join stg_communes as pc on pc.nis = s.patient_commune
 left join ref_care_levels as cl on cl.code = s.care_level
