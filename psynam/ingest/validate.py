@@ -188,9 +188,18 @@ def _too_long(limit: int) -> values.Message:
 UNREAD = "valeur illisible : ni nombre, ni date, ni code reconnu"
 
 
-def _typed(frame: pl.DataFrame, columns) -> tuple[pl.DataFrame, list[Check]]:
+# Texts a column's memo keeps across the chunks of one table (what each parsed to and its problems): dates,
+# numbers, codes and communes repeat from chunk to chunk, and parsing even a handful of texts costs some
+# tens of milliseconds per column and chunk (the expressions' own planning), half of checking a chunk of
+# sessions. A column with more distinct texts than this is parsed chunk by chunk.
+MEMO_ROWS = 200_000
+
+
+def _typed(frame: pl.DataFrame, columns, memo: dict | None = None) -> tuple[pl.DataFrame, list[Check]]:
     """Add each column's typed value (`<name>__v`), its problems and whether any was found (`<name>__bad`),
-    computed once per distinct text and put beside the text columns (which are not copied).
+    computed once per distinct text and put beside the text columns (which are not copied). `memo` (one
+    per table checked: check_table) keeps the distinct texts already parsed, so that a chunk parses only
+    the texts no earlier chunk held.
 
     Every value parses to what it says or is rejected: besides its own parse problems, a column's text
     is rejected when it holds a control character or is longer than its limit, and — the last guard —
@@ -207,13 +216,35 @@ def _typed(frame: pl.DataFrame, columns) -> tuple[pl.DataFrame, list[Check]]:
         if col.kind == "text":
             frame = frame.with_columns(parsed.value.alias(f"{col.name}__v"), *flags)
         else:
-            distinct = frame.select(col.name).unique().with_columns(parsed.value.alias(f"{col.name}__v"), *flags)
+            texts = frame.select(col.name).unique()
+            known = memo.get(col.name) if memo is not None else None
+            if known is not None:
+                texts = texts.join(known.select(col.name), on=col.name, how="anti", nulls_equal=True)
+            guard = f"{col.name}__p{len(problems)}"
             if col.kind not in ("tags", "ids"):     # an empty list of tags is no value, and says so
-                guard = f"{col.name}__p{len(problems)}"
-                distinct = distinct.with_columns((raw.is_not_null() & pl.col(f"{col.name}__v").is_null()
-                                                  & ~pl.any_horizontal(pl.col(names).fill_null(False))).alias(guard))
                 names.append(guard)
                 problems.append((None, UNREAD))
+
+            def parse(texts: pl.DataFrame) -> pl.DataFrame:
+                out = texts.with_columns(parsed.value.alias(f"{col.name}__v"), *flags)
+                if guard in names:
+                    out = out.with_columns((raw.is_not_null() & pl.col(f"{col.name}__v").is_null()
+                                            & ~pl.any_horizontal(pl.col(names[:-1]).fill_null(False))).alias(guard))
+                return out
+
+            if known is None:
+                distinct = parse(texts)
+            elif not texts.height:
+                distinct = known                    # every text of the chunk parsed before: nothing to plan
+            else:
+                distinct = parse(texts)
+                # Typed alike (a chunk of empty cells types its values as nulls of no type): one memo.
+                distinct = (pl.concat([known, distinct]) if distinct.schema == known.schema
+                            else parse(frame.select(col.name).unique()))
+            if memo is not None and distinct.height and distinct.height <= MEMO_ROWS:
+                memo[col.name] = distinct
+            elif memo is not None:
+                memo.pop(col.name, None)
             typed = frame.select(col.name).join(distinct, on=col.name, how="left", nulls_equal=True,
                                                 maintain_order="left")
             frame = frame.hstack(typed.drop(col.name).get_columns())
@@ -262,10 +293,11 @@ def _month_first_issue(raw: RawTable, spec, found: dict[str, tuple[int, str]]) -
                  "est ambigu, fichier refusé ; exportez les dates en JJ/MM/AAAA ou AAAA-MM-JJ")
 
 
-def _check(table: str, frame: pl.DataFrame, rules: list[Check]) -> tuple[pl.DataFrame, list[Check], pl.DataFrame]:
-    """A chunk typed (`<column>__v` beside each text column), the checks (parse problems, then the
-    table's `rules`), and one mask per check."""
-    frame, checks = _typed(frame, TABLES[table].columns)
+def _check(table: str, frame: pl.DataFrame, rules: list[Check],
+           memo: dict | None = None) -> tuple[pl.DataFrame, list[Check], pl.DataFrame]:
+    """A chunk typed (`<column>__v` beside each text column; `memo`: see _typed), the checks (parse
+    problems, then the table's `rules`), and one mask per check."""
+    frame, checks = _typed(frame, TABLES[table].columns, memo)
     checks += rules
     masks = frame.lazy().select(ck.condition.fill_null(False).alias(f"k{i}")
                                 for i, ck in enumerate(checks)).collect()
@@ -281,11 +313,12 @@ def _stage_rows(spec, frame: pl.DataFrame, src: int | pl.Expr, rejected: pl.Seri
                         pl.col(LINE), source.cast(pl.Int32).alias(SRC), rejected.alias(REJECTED))
 
 
-def _flag(table: str, frame: pl.DataFrame, rules: list[Check], kept: _Kept, where) -> tuple[pl.DataFrame, pl.Series]:
+def _flag(table: str, frame: pl.DataFrame, rules: list[Check], kept: _Kept, where,
+          memo: dict | None = None) -> tuple[pl.DataFrame, pl.Series]:
     """Type and check one chunk (one file's, or a batch of small files'); add its issues to `kept` —
     `where(row)` gives (file, header) of a flagged row, given as (line, value, src) — and return the typed
     chunk with the mask of rejected rows."""
-    typed, checks, masks = _check(table, frame, rules)
+    typed, checks, masks = _check(table, frame, rules, memo)
     rejected = pl.Series(REJECTED, [False] * typed.height, dtype=pl.Boolean)
     batch = SRC in typed.columns
     for i, ck in enumerate(checks):
@@ -320,6 +353,7 @@ def check_table(con: duckdb.DuckDBPyConnection, table: str, raws: list[RawTable]
     spec = TABLES[table]
     counts, kept = TableCounts(), _Kept()
     rules = RULES[table](context)
+    memo: dict[str, pl.DataFrame] = {}                   # the distinct texts parsed so far, per column (_typed)
     empty = pl.DataFrame(schema={**{c: pl.String for c in spec.column_names}, LINE: pl.Int64})
     typed, _, _ = _check(table, empty, rules)
     stage.add(-1, _stage_rows(spec, typed, -1, pl.Series(REJECTED, [], pl.Boolean)))   # the columns, no row
@@ -354,7 +388,7 @@ def check_table(con: duckdb.DuckDBPyConnection, table: str, raws: list[RawTable]
             counts.rejected += raw.rows
             frame = frame.filter(pl.col(SRC) != src)
         if frame.height:
-            typed, rejected = _flag(table, frame, rules, kept, where)
+            typed, rejected = _flag(table, frame, rules, kept, where, memo)
             stage.add(-2, _stage_rows(spec, typed, pl.col(SRC), rejected))
             counts.rejected += int(rejected.sum())
         progress(read)
@@ -399,7 +433,7 @@ def check_table(con: duckdb.DuckDBPyConnection, table: str, raws: list[RawTable]
             if dates:
                 continue                # the file will be refused: its rows need no more checking
             typed, rejected = _flag(table, chunk, rules, mine, lambda _, column, raw=raw: (
-                raw.file, raw.headers.get(column, column)))
+                raw.file, raw.headers.get(column, column)), memo)
             stage.add(src, _stage_rows(spec, typed, src, rejected))
             rejections += int(rejected.sum())
             progress(read)
