@@ -115,3 +115,27 @@ def test_fee_days_and_first_free_sessions_equal_the_sessions(con, date_from, dat
               "null) where seq in ({})")
     assert con.execute(marked.format("select seq from stg_first_free_sessions"), params).fetchone() == \
         con.execute(marked.format(FIRST_FREE_AGAIN), params).fetchone()
+
+
+BACK_STEPS = "select count(*) from (select session_date < lag(session_date) over (order by rowid) as back from {}) where back"
+
+
+def test_stored_sessions_are_in_date_order_whatever_the_imported_order(tmp_path):
+    """stg_sessions keeps the imported table's order when it is date order already (a few steps back, as
+    files each in date order give), and is sorted otherwise: either way its row groups hold consecutive
+    dates, and the rows are the same."""
+    path = build(tmp_path / "order.duckdb")
+    con = db.connect(path)
+    assert con.execute(BACK_STEPS.format("sessions")).fetchone()[0] <= db.BACK_STEPS_MAX
+    rows = "select * exclude (patient_key) from stg_sessions order by seq"
+    in_order = con.execute(rows).fetchall()
+    assert con.execute(BACK_STEPS.format("stg_sessions")).fetchone()[0] <= db.BACK_STEPS_MAX
+    # The same sessions stored in no order at all.
+    con.execute("create temp table shuffled as select * from sessions")
+    con.execute("delete from sessions")
+    con.execute("insert into sessions select * from shuffled order by hash(session_id)")
+    assert con.execute(BACK_STEPS.format("sessions")).fetchone()[0] > 1000
+    db.refresh_derived(con)
+    assert con.execute(BACK_STEPS.format("stg_sessions")).fetchone()[0] == 0
+    assert con.execute(rows).fetchall() == in_order
+    con.close()
