@@ -99,12 +99,6 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     run_script(con, "staging/views")
 
 
-# Exports mostly come in date order: when the imported table holds at most this many rows dated before the row
-# stored ahead of them (a few files, each in date order), stg_sessions keeps its order instead of sorting
-# every wide row again. More, and a sort pays for itself: the date filters skip row groups by min/max.
-BACK_STEPS_MAX = 16
-
-
 def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the stored staging rows (stg_sessions and the tables derived from it) from the imported tables.
 
@@ -114,8 +108,6 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     back within the same transaction (psynam/ingest/write.py).
     """
     con.execute("set enable_progress_bar = false")  # no bar on the importer's terminal
-    back_steps = con.execute(_load("staging/sessions_back_steps")[0]).fetchone()[0]
-    run_script(con, "staging/store_sessions_in_order" if back_steps <= BACK_STEPS_MAX else "staging/store_sessions")
     run_script(con, "staging/derived")
     con.execute("insert or replace into psynam_meta values ('schema_version', $v)", {"v": schema_version()})
 
