@@ -220,31 +220,31 @@ def _typed(frame: pl.DataFrame, columns, memo: dict | None = None) -> tuple[pl.D
             known = memo.get(col.name) if memo is not None else None
             if known is not None:
                 texts = texts.join(known.select(col.name), on=col.name, how="anti", nulls_equal=True)
+            guarded = col.kind not in ("tags", "ids")     # an empty list of tags is no value, and says so
             guard = f"{col.name}__p{len(problems)}"
-            if col.kind not in ("tags", "ids"):     # an empty list of tags is no value, and says so
-                names.append(guard)
-                problems.append((None, UNREAD))
 
             def parse(texts: pl.DataFrame) -> pl.DataFrame:
                 out = texts.with_columns(parsed.value.alias(f"{col.name}__v"), *flags)
-                if guard in names:
+                if guarded:
                     out = out.with_columns((raw.is_not_null() & pl.col(f"{col.name}__v").is_null()
-                                            & ~pl.any_horizontal(pl.col(names[:-1]).fill_null(False))).alias(guard))
+                                            & ~pl.any_horizontal(pl.col(names).fill_null(False))).alias(guard))
                 return out
 
             if known is None:
                 distinct = parse(texts)
-            elif not texts.height:
-                distinct = known                    # every text of the chunk parsed before: nothing to plan
+            elif texts.height:
+                # The parsed columns' types follow from the expressions, not from the texts: the parts stack.
+                distinct = pl.concat([known, parse(texts)])
             else:
-                distinct = parse(texts)
-                # Typed alike (a chunk of empty cells types its values as nulls of no type): one memo.
-                distinct = (pl.concat([known, distinct]) if distinct.schema == known.schema
-                            else parse(frame.select(col.name).unique()))
-            if memo is not None and distinct.height and distinct.height <= MEMO_ROWS:
-                memo[col.name] = distinct
-            elif memo is not None:
-                memo.pop(col.name, None)
+                distinct = known                    # every text of the chunk parsed before: nothing to plan
+            if memo is not None:
+                if distinct.height <= MEMO_ROWS:
+                    memo[col.name] = distinct
+                else:
+                    memo.pop(col.name, None)
+            if guarded:
+                names.append(guard)
+                problems.append((None, UNREAD))
             typed = frame.select(col.name).join(distinct, on=col.name, how="left", nulls_equal=True,
                                                 maintain_order="left")
             frame = frame.hstack(typed.drop(col.name).get_columns())

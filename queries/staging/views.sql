@@ -67,8 +67,10 @@ left join stg_communes as c on c.nis = p.commune;
 -- derived rows it rebuilds (stg_refresh_patients).
 create table if not exists stg_refresh_sessions (session_id varchar);
 create table if not exists stg_refresh_order as
-select rowid as rid, session_id, session_date, network, patient_id, format from sessions limit 0;
-alter table stg_refresh_order add column if not exists rid bigint;  -- databases of an earlier release
+select session_id, session_date, network, patient_id, format from sessions limit 0;
+-- The session's row in `sessions` (f_session_order): added here, so that databases of earlier releases and
+-- new ones have the same columns.
+alter table stg_refresh_order add column if not exists rid bigint;
 create table if not exists stg_refresh_patients (patient_key bigint);
 drop view if exists stg_sessions_view;
 drop view if exists stg_patient_starts_view;
