@@ -1,10 +1,16 @@
 """Shared fixtures: a real DuckDB database holding the tiny hand-written export (tests/fixtures/tiny)."""
 
+import os
 from pathlib import Path
 
 import pytest
 
-from psynam import db
+os.environ["PSYNAM_VALIDATE_CHARTS"] = "1"  # every figure built in a test is validated (psynam.charts.spec)
+
+from psynam import db  # noqa: E402
+from psynam.charts import spec  # noqa: E402
+
+spec.VALIDATE = True
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "tiny"

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import html
 
-import plotly.graph_objects as go
 
 from psynam import labels
 from psynam.charts import PALETTE, SEQUENCE, base_layout, empty, mark_bars, mark_points, marks_of, unpack
+from psynam.charts.spec import Bar, Fig, Scatter, builder
 from psynam.labels.access import TEXT
 
 NETWORK_COLOURS = {"RSN": PALETTE["RSN"], "RSK": PALETTE["RSK"], "all": "#343a40"}
@@ -20,7 +20,7 @@ def _plain(text) -> str:
 
 
 def hbars(table, label: str, value: str, *, value_title: str, colour: str = PALETTE["RSN"], suffix: str = "",
-          decimals: int = 1, colours: list[str] | None = None, height: int | None = None) -> go.Figure:
+          decimals: int = 1, colours: list[str] | None = None, height: int | None = None) -> Fig:
     """Horizontal bars of `value` for each row shown (first row on top), labelled by `label`; a hidden
     value is its mark at the bar's base."""
     frame, _ = unpack(table)
@@ -29,7 +29,7 @@ def hbars(table, label: str, value: str, *, value_title: str, colour: str = PALE
     names = [_plain(n) for n in frame[label].to_list()]
     values = frame[value].to_list()
     text = [None if v is None else f"{v:,.{decimals}f}".replace(",", " ").replace(".", ",") + suffix for v in values]
-    fig = go.Figure(go.Bar(y=names, x=values, orientation="h", text=text, textposition="outside",
+    fig = Fig(Bar(y=names, x=values, orientation="h", text=text, textposition="outside",
                            marker_color=colours or colour, cliponaxis=False, showlegend=False,
                            hovertemplate="%{y} : %{text}<extra></extra>"))
     mark_bars(fig, names, marks_of(table, value), horizontal=True)
@@ -39,7 +39,8 @@ def hbars(table, label: str, value: str, *, value_title: str, colour: str = PALE
     return base_layout(fig, height=height or max(220, 60 + 34 * frame.height))
 
 
-def bim_by_group(table) -> go.Figure:
+@builder
+def bim_by_group(table) -> Fig:
     """The BIM share of each group shown (access/bim_by_group rows); the south green, the north grey."""
     frame, _ = unpack(table)
     if frame.is_empty():
@@ -52,18 +53,19 @@ def bim_by_group(table) -> go.Figure:
                  colours=colours)
 
 
-def lines_by_network(table, value: str, *, value_title: str, pct: bool = False) -> go.Figure:
+@builder
+def lines_by_network(table, value: str, *, value_title: str, pct: bool = False) -> Fig:
     """One line per network over months (rows: month, network, value); a hidden month breaks its line and
     is marked at the foot of the chart."""
     frame, _ = unpack(table)
     if frame.is_empty():
         return empty()
-    fig = go.Figure()
+    fig = Fig()
     marks = marks_of(table, value)
     for network in [n for n in ("RSN", "RSK", "all") if n in frame["network"].to_list()]:
         rows = [i for i, n in enumerate(frame["network"].to_list()) if n == network]
         xs = [frame["month"][i] for i in rows]
-        fig.add_trace(go.Scatter(
+        fig.add_trace(Scatter(
             x=xs, y=[frame[value][i] for i in rows], mode="lines+markers",
             name=TEXT["all"] if network == "all" else labels.NETWORKS.get(network, network),
             line={"color": NETWORK_COLOURS[network], "width": 3 if network == "all" else 2,
@@ -75,23 +77,25 @@ def lines_by_network(table, value: str, *, value_title: str, pct: bool = False) 
     return base_layout(fig, height=340)
 
 
-def bim_by_month(table) -> go.Figure:
+@builder
+def bim_by_month(table) -> Fig:
     return lines_by_network(table, "bim_patients_pct", value_title=TEXT["bim_patients_pct"], pct=True)
 
 
-def new_by_month(table) -> go.Figure:
+@builder
+def new_by_month(table) -> Fig:
     """New patients per month, one bar per network side by side (pathways/new_by_month)."""
     frame, _ = unpack(table)
     if frame.is_empty():
         return empty()
-    fig = go.Figure()
+    fig = Fig()
     marks = marks_of(table, "new_patients")
     for network in [n for n in ("RSN", "RSK") if n in frame["network"].to_list()]:
         rows = [i for i, n in enumerate(frame["network"].to_list()) if n == network]
         xs = [frame["month"][i] for i in rows]
-        fig.add_trace(go.Bar(x=xs, y=[frame["new_patients"][i] for i in rows], name=labels.NETWORKS[network],
-                             marker_color=NETWORK_COLOURS[network], offsetgroup=network,
-                             hovertemplate="%{x|%m/%Y} : %{y}<extra>%{fullData.name}</extra>"))
+        fig.add_trace(Bar(x=xs, y=[frame["new_patients"][i] for i in rows], name=labels.NETWORKS[network],
+                          marker_color=NETWORK_COLOURS[network], offsetgroup=network,
+                          hovertemplate="%{x|%m/%Y} : %{y}<extra>%{fullData.name}</extra>"))
         mark_bars(fig, xs, [marks[i] for i in rows], offsetgroup=network)
     fig.update_layout(barmode="group")
     fig.update_xaxes(tickformat="%m/%Y")
@@ -99,13 +103,15 @@ def new_by_month(table) -> go.Figure:
     return base_layout(fig, height=340)
 
 
-def wait_by_group(table) -> go.Figure:
+@builder
+def wait_by_group(table) -> Fig:
     """The median days from first to second session of each group shown (pathways/by_group rows)."""
     return hbars(table, "group_label", "median_days_first_to_second", value_title=TEXT["median_days_first_to_second"],
                  colour=SEQUENCE[5], suffix=" j")
 
 
-def supply_by_area(table) -> go.Figure:
+@builder
+def supply_by_area(table) -> Fig:
     """Active psychologists per 10,000 inhabitants of each area shown (supply/areas rows)."""
     frame, _ = unpack(table)
     if frame.is_empty():

@@ -13,14 +13,13 @@ from __future__ import annotations
 import textwrap
 from datetime import date
 
-import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from psynam import formatting as fmt, labels
 from psynam.budget import HIGH_USAGE_PCT, LOW_USAGE_PCT, TOTAL, days_in_year
 from psynam.charts import (MARK_COLOUR, PALETTE, SEQUENCE, base_layout, empty, mark_bars, mark_dates, mark_points,
                            unpack)
+from psynam.charts.spec import Bar, Fig, Scatter, builder, make_subplots
 from psynam.labels.budget import TEXT as T
 
 EUR_HOVER = "%{x:,.2f} €"
@@ -64,7 +63,8 @@ def _partial(frame: pl.DataFrame, year: int) -> bool:
 
 # ---- the budget lines --------------------------------------------------------------------------------
 
-def envelope_vs_spent(table) -> go.Figure:
+@builder
+def envelope_vs_spent(table) -> Fig:
     """Spent per category against the envelope, one panel per network, for the last year of the table
     (budget/envelope_lines); a year counted only in part shows its envelope pro rata of the days counted."""
     frame, table = unpack(table)
@@ -87,9 +87,9 @@ def envelope_vs_spent(table) -> go.Figure:
             cats = [_wrap(frame["category_label"][i]) for i in rows]
             spent = _values(frame, "spent_eur", rows)
             if name not in legend_done:  # a grey swatch: the bars' own colour is their network's
-                fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", name=f"{T['spent']} — {name.lower()}",
-                                     legendgroup=name, marker=_swatch(capped)), row=1, col=1)
-            fig.add_trace(go.Bar(
+                fig.add_trace(Bar(x=[None], y=[None], orientation="h", name=f"{T['spent']} — {name.lower()}",
+                                  legendgroup=name, marker=_swatch(capped)), row=1, col=1)
+            fig.add_trace(Bar(
                 x=spent, y=cats, orientation="h",
                 name=f"{T['spent']} — {name.lower()}", legendgroup=name, showlegend=False,
                 marker={"color": _color(network), "opacity": 1.0 if capped else 0.45,
@@ -104,7 +104,7 @@ def envelope_vs_spent(table) -> go.Figure:
                      "category_label")
         if rows:
             cats = [_wrap(frame["category_label"][i]) for i in rows]
-            fig.add_trace(go.Scatter(
+            fig.add_trace(Scatter(
                 x=_values(frame, "envelope_eur", rows), y=cats,
                 mode="markers+text", text=[fmt.percent(frame["usage_pct"][i]) if frame["usage_pct"][i] is not None
                                            else table.mark("usage_pct", i) for i in rows],
@@ -115,7 +115,7 @@ def envelope_vs_spent(table) -> go.Figure:
             ), row=1, col=col)
             legend_done.add("envelope")
             if partial:
-                fig.add_trace(go.Scatter(
+                fig.add_trace(Scatter(
                     x=_values(frame, "envelope_pro_rata_eur", rows), y=cats, mode="markers",
                     marker=PRO_RATA_MARK, name=T["envelope_pro_rata"], legendgroup="pro_rata",
                     showlegend="pro_rata" not in legend_done,
@@ -144,13 +144,14 @@ def _panel_max(frame: pl.DataFrame, year: int, network: str) -> float:
     return float(max(values)) if values and max(values) > 0 else 1.0
 
 
-def _above_titles(fig: go.Figure) -> go.Figure:
+def _above_titles(fig: Fig) -> Fig:
     """Subplot titles sit just above the panels: lift the legend over them."""
     fig.update_layout(legend={"y": 1.12}, margin={"t": 90, "r": 60})
     return fig
 
 
-def cumulative_spend(table, totals, milestones: pl.DataFrame, year: int) -> go.Figure:
+@builder
+def cumulative_spend(table, totals, milestones: pl.DataFrame, year: int) -> Fig:
     """Cumulative capped spend per network through the year (budget/cumulative), the envelope as a dashed
     line and the projected year-end (linear, seasonal; `totals`, the networks' capped totals of
     budget/projections) as dotted segments to 31 December. A hidden month breaks the line and is marked."""
@@ -159,7 +160,7 @@ def cumulative_spend(table, totals, milestones: pl.DataFrame, year: int) -> go.F
     if frame.is_empty():
         return empty()
     start, end = date(year, 1, 1), date(year, 12, 31)
-    fig = go.Figure()
+    fig = Fig()
     marks = table.column_marks("spent_cum_eur")
     hidden: dict = {}
     for network in sorted(frame["network"].unique()):
@@ -167,7 +168,7 @@ def cumulative_spend(table, totals, milestones: pl.DataFrame, year: int) -> go.F
         color, name = _color(network), _network_name(network)
         dates = [frame["point_date"][i] for i in rows]
         x, y = [start] + dates, [0.0] + _values(frame, "spent_cum_eur", rows)
-        fig.add_trace(go.Scatter(
+        fig.add_trace(Scatter(
             x=x, y=y, name=name, mode="lines+markers", line={"color": color, "width": 3}, marker={"size": 6},
             hovertemplate=f"%{{x|%d/%m/%Y}}<br>{T['spent_cumulative']} : %{{y:,.0f}} €<extra>{network}</extra>"))
         for i in rows:
@@ -175,7 +176,7 @@ def cumulative_spend(table, totals, milestones: pl.DataFrame, year: int) -> go.F
                 hidden.setdefault(frame["point_date"][i], []).append(f"{network} {marks[i]}")
         envelope = frame.filter(pl.col("network") == network)["envelope_eur"].max()
         if envelope is not None:
-            fig.add_trace(go.Scatter(
+            fig.add_trace(Scatter(
                 x=[start, end], y=[float(envelope)] * 2, mode="lines", name=T["envelope"], showlegend=False,
                 line={"color": color, "dash": "dash", "width": 1.5},
                 hovertemplate=f"{T['envelope']} : %{{y:,.0f}} €<extra>{network}</extra>"))
@@ -186,7 +187,7 @@ def cumulative_spend(table, totals, milestones: pl.DataFrame, year: int) -> go.F
             value = total[column][0]
             if value is None:
                 continue
-            fig.add_trace(go.Scatter(
+            fig.add_trace(Scatter(
                 x=[x[-1], end], y=[y[-1], float(value)], mode="lines+markers", name=label, showlegend=False,
                 line={"color": color, "dash": "dot", "width": 1.5}, marker={"symbol": symbol, "size": [0, 12]},
                 cliponaxis=False,
@@ -195,8 +196,8 @@ def cumulative_spend(table, totals, milestones: pl.DataFrame, year: int) -> go.F
     for name, line, marker in ((T["envelope"], {"dash": "dash"}, None),
                                (T["linear"], {"dash": "dot"}, {"symbol": "diamond", "size": 10}),
                                (T["seasonal"], {"dash": "dot"}, {"symbol": "star", "size": 10})):
-        fig.add_trace(go.Scatter(x=[None], y=[None], name=name, mode="lines+markers" if marker else "lines",
-                                 line={"color": PALETTE["milestone"], "width": 1.5, **line}, marker=marker))
+        fig.add_trace(Scatter(x=[None], y=[None], name=name, mode="lines+markers" if marker else "lines",
+                              line={"color": PALETTE["milestone"], "width": 1.5, **line}, marker=marker))
     base_layout(fig, height=440)
     # a few days beyond 31/12: the year-end projection's marker is drawn whole
     fig.update_xaxes(range=[start, date(year + 1, 1, 8)], tickformat="%m/%Y", title=None, dtick="M2")
@@ -204,7 +205,8 @@ def cumulative_spend(table, totals, milestones: pl.DataFrame, year: int) -> go.F
     return mark_dates(fig, milestones, within=(start, end))
 
 
-def projection_usage(table) -> go.Figure:
+@builder
+def projection_usage(table) -> Fig:
     """Projected year-end as % of envelope for each capped line (budget/projections), with the 85 % and
     100 % thresholds; a hidden percentage is marked, not drawn."""
     frame, table = unpack(table)
@@ -212,7 +214,7 @@ def projection_usage(table) -> go.Figure:
     if not rows:
         return empty()
     lines = [_wrap(f"{frame['network'][i]} · {frame['category_label'][i]}", 28) for i in rows]
-    fig = go.Figure()
+    fig = Fig()
     drawn = []
     for column, flag_column, name, color in (("linear_pct", "linear_flag_label", T["linear"], PALETTE["north"]),
                                               ("seasonal_pct", "seasonal_flag_label", T["seasonal"], PALETTE["south"])):
@@ -221,7 +223,7 @@ def projection_usage(table) -> go.Figure:
         if all(v is None for v in values) and not any(marks):
             continue
         drawn.append(values)
-        fig.add_trace(go.Bar(
+        fig.add_trace(Bar(
             x=values, y=lines, orientation="h", name=name, offsetgroup=column,
             marker={"color": color}, text=[fmt.percent(v, 0) if v is not None else None for v in values],
             textposition="outside", cliponaxis=False, customdata=[frame[flag_column][i] for i in rows],
@@ -241,7 +243,8 @@ def projection_usage(table) -> go.Figure:
     return fig
 
 
-def admin_fee_by_year(table) -> go.Figure:
+@builder
+def admin_fee_by_year(table) -> Fig:
     """The yearly administrative fee per network (budget/envelope_lines rows of category administratif):
     spent (solid), the year's envelope (outline) and, for a year counted only in part, the envelope pro
     rata of the days counted (grey tick); the axis says which days of a year are counted."""
@@ -254,13 +257,13 @@ def admin_fee_by_year(table) -> go.Figure:
         counted = frame.filter(pl.col("year") == year)["counted_label"][0]
         names[year] = str(year) if counted == T["whole_year"] else T["admin_year"].format(year=year, counted=counted)
     marks = table.column_marks("spent_eur")
-    fig = go.Figure()
+    fig = Fig()
     networks = sorted(frame["network"].unique())
     for network in networks:
         rows = _rows(frame, pl.col("network") == network, "year")
         x = [names[frame["year"][i]] for i in rows]
         spent = _values(frame, "spent_eur", rows)
-        fig.add_trace(go.Bar(
+        fig.add_trace(Bar(
             x=x, y=spent, name=_network_name(network), marker={"color": _color(network)}, offsetgroup=network,
             text=[fmt.euros(v) if v is not None else None for v in spent], textposition="auto", cliponaxis=False,
             insidetextanchor="start", legendrank=1,
@@ -268,7 +271,7 @@ def admin_fee_by_year(table) -> go.Figure:
         mark_bars(fig, x, [marks[i] for i in rows], offsetgroup=network)
         with_envelope = [i for i in rows if frame["envelope_eur"][i] is not None]
         if with_envelope:
-            fig.add_trace(go.Bar(
+            fig.add_trace(Bar(
                 x=[names[frame["year"][i]] for i in with_envelope], y=_values(frame, "envelope_eur", with_envelope),
                 offsetgroup=network, name=T["envelope"], legendgroup="envelope", showlegend=network == networks[0],
                 legendrank=10,
@@ -276,7 +279,7 @@ def admin_fee_by_year(table) -> go.Figure:
                 hovertemplate=f"%{{x}}<br>{T['envelope']} : %{{y:,.2f}} €<extra>{network}</extra>"))
         partial = [i for i in with_envelope if _partial(frame, frame["year"][i])]
         if partial:
-            fig.add_trace(go.Scatter(
+            fig.add_trace(Scatter(
                 x=[names[frame["year"][i]] for i in partial], y=_values(frame, "envelope_pro_rata_eur", partial),
                 mode="markers", offsetgroup=network, name=T["envelope_pro_rata"], legendgroup="pro_rata", legendrank=11,
                 showlegend=not any(t.legendgroup == "pro_rata" for t in fig.data),
@@ -291,7 +294,8 @@ def admin_fee_by_year(table) -> go.Figure:
     return fig
 
 
-def cost_by_category(table) -> go.Figure:
+@builder
+def cost_by_category(table) -> Fig:
     """Cost per session and per patient by category and network, side by side (budget/cost_by_category).
     A cost hidden with its small count is marked at the foot of its bar; groups and clairvisions have no
     patient, so no cost per patient (an empty place, not a mark)."""
@@ -306,7 +310,7 @@ def cost_by_category(table) -> go.Figure:
         for col, column, label in ((1, "cost_per_session_eur", T["cost_per_session"]),
                                    (2, "cost_per_patient_eur", T["cost_per_patient"])):
             marks = [table.mark(column, i) for i in rows]
-            fig.add_trace(go.Bar(
+            fig.add_trace(Bar(
                 x=cats, y=_values(frame, column, rows), name=_network_name(network), offsetgroup=network,
                 marker={"color": _color(network)}, legendgroup=network, showlegend=col == 1,
                 hovertemplate=f"%{{x}}<br>{label} : %{{y:,.2f}} €<extra>{network}</extra>"), row=1, col=col)
@@ -314,7 +318,7 @@ def cost_by_category(table) -> go.Figure:
             # no patient to count (groups, clairvisions): "s. o.", muted and upright, not a hidden cell's mark
             absent = [cats[k] for k, i in enumerate(rows) if frame[column][i] is None and not marks[k]]
             if absent:
-                fig.add_trace(go.Scatter(
+                fig.add_trace(Scatter(
                     x=absent, y=[0] * len(absent), mode="text", text=[T["not_applicable"]] * len(absent),
                     textposition="top center", showlegend=False, offsetgroup=network, cliponaxis=False,
                     textfont={"color": PALETTE["muted"], "size": 12}, hovertext=T["no_patient"],
@@ -334,7 +338,8 @@ def _line(frame: pl.DataFrame, i: int, width: int = 44) -> str:
     return _wrap(text, width)
 
 
-def ceiling_counts(table) -> go.Figure:
+@builder
+def ceiling_counts(table) -> Fig:
     """Patients at and over their ceiling per network, level, format and age group (rules/ceiling_status;
     horizontal bars); a hidden count is written as its mark at the bar's base."""
     frame, table = unpack(table)
@@ -343,11 +348,11 @@ def ceiling_counts(table) -> go.Figure:
     rows = list(range(frame.height))
     lines = [_line(frame, i) for i in rows]
     checked = [table.cell("patients", i) for i in rows]
-    fig = go.Figure()
+    fig = Fig()
     for column, name, colour, pattern in (("patients_at_ceiling", T["at_ceiling"], CEILING_COLOURS["at"], ""),
                                           ("patients_over_ceiling", T["over_ceiling"], CEILING_COLOURS["over"], "x")):
         values = _values(frame, column, rows)
-        fig.add_trace(go.Bar(
+        fig.add_trace(Bar(
             x=values, y=lines, orientation="h", name=name, offsetgroup=column,
             marker={"color": colour, "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "white", "size": 6}},
             customdata=[fmt.value(c, "int") for c in checked],
@@ -365,7 +370,8 @@ def ceiling_counts(table) -> go.Figure:
     return fig
 
 
-def sessions_histogram(table) -> go.Figure:
+@builder
+def sessions_histogram(table) -> Fig:
     """Patients by number of sessions in the year (rules/sessions_per_patient), one panel per level, format
     and age group, with the ceiling (solid) and, for specialised care, the convention's average (dotted).
     Bars are stacked by network; a hidden bar is written upright at its place, in its network's colour."""
@@ -389,7 +395,7 @@ def sessions_histogram(table) -> go.Figure:
             idx = _rows(data, (pl.col("panel") == panel["panel"]) & (pl.col("network") == network), "sessions")
             if not idx:
                 continue
-            fig.add_trace(go.Bar(
+            fig.add_trace(Bar(
                 x=[data["sessions"][i] for i in idx], y=_values(data, "patients", idx), name=_network_name(network),
                 marker={"color": _color(network)}, legendgroup=network, showlegend=network not in shown,
                 hovertemplate=f"{T['sessions_per_patient']} : %{{x}}<br>{T['patients']} : %{{y:,.0f}}<extra>{network}</extra>"),
@@ -410,9 +416,9 @@ def sessions_histogram(table) -> go.Figure:
         upper = max(part["sessions"].max(), panel["max_sessions"] or 0) + 1
         fig.update_xaxes(range=[0.5, upper + 0.5], dtick=1 if upper <= 12 else 2 if upper <= 25 else 5, row=row, col=col)
     fig.layout.shapes = lines
-    fig.layout.annotations = [*fig.layout.annotations, *notes]
+    fig.layout.annotations = [*(fig.layout.annotations or []), *notes]
     base_layout(fig, height=max(360, 330 * rows))
-    if any("<br>" in (a.text or "") for a in fig.layout.annotations):
+    if any("<br>" in (a.text or "") for a in fig.layout.annotations or []):
         _room_for_titles(fig, 0.09)
     fig.update_layout(barmode="stack", colorway=SEQUENCE)
     fig.update_xaxes(title=T["sessions_per_patient"])
@@ -423,7 +429,7 @@ def sessions_histogram(table) -> go.Figure:
 # core candidate: psynam.charts.mark_bars(horizontal=True, offsetgroup=...) draws its marks at the group's
 # centre, because a scatter trace is offset along y under `scattermode="group"` only with orientation "h";
 # this sets it, so each hidden bar's mark sits at its own bar's place.
-def _mark_hbars(fig: go.Figure, positions: list, marks: list[str | None], **where) -> None:
+def _mark_hbars(fig: Fig, positions: list, marks: list[str | None], **where) -> None:
     before = len(fig.data)
     mark_bars(fig, positions, marks, horizontal=True, **where)
     for trace in fig.data[before:]:
@@ -432,12 +438,12 @@ def _mark_hbars(fig: go.Figure, positions: list, marks: list[str | None], **wher
 
 # core candidate: room above the top row of subplots for titles of two lines (psynam.charts.files leaves
 # one line, so a wrapped title ran under the legend): the top row's plots end lower, their titles follow.
-def _room_for_titles(fig: go.Figure, fraction: float) -> None:
+def _room_for_titles(fig: Fig, fraction: float) -> None:
     top = max(axis.domain[1] for axis in fig.select_yaxes())
     for axis in fig.select_yaxes():
         if axis.domain[1] == top:
             axis.domain = [axis.domain[0], top - fraction]
-    for annotation in fig.layout.annotations:
+    for annotation in fig.layout.annotations or []:
         if annotation.yref == "paper" and annotation.y == top:
             annotation.y = top - fraction
 
@@ -445,7 +451,7 @@ def _room_for_titles(fig: go.Figure, fraction: float) -> None:
 # core candidate: marks for narrow or stacked bars (psynam.charts.mark_bars writes them level, where
 # neighbouring marks of a histogram would overlap): upright at the bar's place, in the trace's colour,
 # side by side when several stacked traces hide the same bar.
-def _mark_columns(fig: go.Figure, xs: list, marks: list[str | None], row: int, col: int, *, colour: str = MARK_COLOUR,
+def _mark_columns(fig: Fig, xs: list, marks: list[str | None], row: int, col: int, *, colour: str = MARK_COLOUR,
                   shift: float = 0) -> None:
     for x, mark in zip(xs, marks):
         if mark:

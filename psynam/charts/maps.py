@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
 from plotly.colors import sample_colorscale, unlabel_rgb
 import polars as pl
 
 from psynam import formatting as fmt, geo, labels
 from psynam.charts import FONT, PALETTE, base_layout, empty, unpack
+from psynam.charts.spec import Choropleth, Fig, Heatmap, Scatter, Scattergeo, builder
 from psynam.labels import south as words
 
 SEQUENTIAL = [[0.0, "#f1f7fb"], [0.35, "#a9cfe0"], [0.7, "#3f8fb8"], [1.0, "#123f5e"]]
@@ -131,19 +131,19 @@ def _hovertemplate(ind: Indicator) -> str:
             f"{words.TEXT['active_partners']} : %{{customdata[6]}}<extra></extra>")
 
 
-def _hidden_legend(fig: go.Figure, *, on_geo: bool) -> None:
+def _hidden_legend(fig: Fig, *, on_geo: bool) -> None:
     """The legend entry of the hidden fill (no data of its own: a swatch and its meaning)."""
     style = {"mode": "markers", "name": words.TEXT["hidden_legend"], "hoverinfo": "skip", "showlegend": True,
              "marker": {"symbol": "square", "size": 14, "color": HIDDEN, "line": {"color": HATCH, "width": 1.5}}}
-    fig.add_trace(go.Scattergeo(lon=[None], lat=[None], **style) if on_geo else go.Scatter(x=[None], y=[None], **style))
+    fig.add_trace(Scattergeo(lon=[None], lat=[None], **style) if on_geo else Scatter(x=[None], y=[None], **style))
 
 
-def _legend_lines(fig: go.Figure, arrondissements: list[str], lines: dict[str, tuple[list, list]], *, on_geo: bool):
+def _legend_lines(fig: Fig, arrondissements: list[str], lines: dict[str, tuple[list, list]], *, on_geo: bool):
     for arr in arrondissements:
         xs, ys = lines.get(arr, ([], []))
         style = {"color": ARRONDISSEMENT_LINES.get(arr, PALETTE["milestone"]), "width": 3}
-        trace = (go.Scattergeo(lon=xs, lat=ys, mode="lines", line=style, name=arr, hoverinfo="skip")
-                 if on_geo else go.Scatter(x=xs, y=ys, mode="lines", line=style, name=arr, hoverinfo="skip"))
+        trace = (Scattergeo(lon=xs, lat=ys, mode="lines", line=style, name=arr, hoverinfo="skip")
+                 if on_geo else Scatter(x=xs, y=ys, mode="lines", line=style, name=arr, hoverinfo="skip"))
         fig.add_trace(trace)
 
 
@@ -201,7 +201,7 @@ def _ink(axis: dict, value) -> str:
 
 
 def tile_map(table, communes: pl.DataFrame, indicator_key: str, *,
-             selected: set[str] | None = None, focus: str | None = None, height: int = 620) -> go.Figure:
+             selected: set[str] | None = None, focus: str | None = None, height: int = 620) -> Fig:
     """One equal square per commune (psynam.geo.tiles), coloured by the indicator; a hidden value hatched
     in HIDDEN; communes outside `selected` faded; the focused commune outlined; arrondissements outlined
     in their own colour."""
@@ -218,40 +218,40 @@ def tile_map(table, communes: pl.DataFrame, indicator_key: str, *,
     inside = {n for n in placed["nis"] if selected is None or n in selected}
     axis = _colour_axis(ind, [values.get(n) for n in inside if values.get(n) is not None] or list(values.values()))
     common = {"x": list(range(width)), "y": list(range(rows)), "xgap": 3, "ygap": 3, "hoverinfo": "skip"}
-    fig = go.Figure()
+    fig = Fig()
     # Every tile in grey first: a commune without a value (no population data, no patient) stays visible.
-    fig.add_trace(go.Heatmap(z=_grid(placed, {n: 0 for n in placed["nis"]}, width, rows),
-                             colorscale=[[0, NO_VALUE], [1, NO_VALUE]], showscale=False, **common))
+    fig.add_trace(Heatmap(z=_grid(placed, {n: 0 for n in placed["nis"]}, width, rows),
+                          colorscale=[[0, NO_VALUE], [1, NO_VALUE]], showscale=False, **common))
     where = dict(zip(placed["nis"], zip(placed["col"], placed["row"])))
     for part, opacity in ((hidden & inside, 1.0), (hidden - inside, FADED)):
         if part:
-            fig.add_trace(go.Heatmap(z=_grid(placed, {n: 1 for n in part}, width, rows), opacity=opacity,
-                                     colorscale=[[0, HIDDEN], [1, HIDDEN]], showscale=False, **common))
+            fig.add_trace(Heatmap(z=_grid(placed, {n: 1 for n in part}, width, rows), opacity=opacity,
+                                  colorscale=[[0, HIDDEN], [1, HIDDEN]], showscale=False, **common))
             xs, ys = _hatching([where[n] for n in sorted(part)])
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": HATCH, "width": 1}, opacity=0.5 * opacity,
-                                     hoverinfo="skip", showlegend=False))
+            fig.add_trace(Scatter(x=xs, y=ys, mode="lines", line={"color": HATCH, "width": 1}, opacity=0.5 * opacity,
+                                  hoverinfo="skip", showlegend=False))
     faded = {n: v for n, v in values.items() if n not in inside and v is not None}
     shown = {n: values.get(n) for n in inside}
     # The colour bar goes with the full-colour layer, or with the faded one when no commune of the
     # selection has a value to show (all hidden): a colour on the map always has its scale.
     scale_on_faded = bool(faded) and all(v is None for v in shown.values())
     if faded:
-        fig.add_trace(go.Heatmap(z=_grid(placed, faded, width, rows), zmin=axis["cmin"], zmax=axis["cmax"],
-                                 colorscale=axis["colorscale"], showscale=scale_on_faded, colorbar=axis["colorbar"],
-                                 opacity=FADED, **common))
-    fig.add_trace(go.Heatmap(z=_grid(placed, shown, width, rows), zmin=axis["cmin"],
-                             zmax=axis["cmax"], colorscale=axis["colorscale"], colorbar=axis["colorbar"],
-                             showscale=not scale_on_faded, name=labels.indicator(ind.glossary), **common))
+        fig.add_trace(Heatmap(z=_grid(placed, faded, width, rows), zmin=axis["cmin"], zmax=axis["cmax"],
+                              colorscale=axis["colorscale"], showscale=scale_on_faded, colorbar=axis["colorbar"],
+                              opacity=FADED, **common))
+    fig.add_trace(Heatmap(z=_grid(placed, shown, width, rows), zmin=axis["cmin"],
+                          zmax=axis["cmax"], colorscale=axis["colorscale"], colorbar=axis["colorbar"],
+                          showscale=not scale_on_faded, name=labels.indicator(ind.glossary), **common))
     # Each name written once, on top (over the hatching), in ink that reads on its tile's fill.
     ink = [_ink(axis, shown.get(n)) for n in placed["nis"]]
-    fig.add_trace(go.Scatter(x=placed["col"].to_list(), y=placed["row"].to_list(), mode="text",
-                             text=placed["short_name"].to_list(), textfont={"size": 10, "family": FONT, "color": ink},
-                             hoverinfo="skip", showlegend=False))
+    fig.add_trace(Scatter(x=placed["col"].to_list(), y=placed["row"].to_list(), mode="text",
+                          text=placed["short_name"].to_list(), textfont={"size": 10, "family": FONT, "color": ink},
+                          hoverinfo="skip", showlegend=False))
     _legend_lines(fig, sorted(placed["arrondissement"].unique()), _inset_outlines(placed), on_geo=False)
     if hidden:
         _hidden_legend(fig, on_geo=False)
     # The clickable layer: an invisible square marker on each tile carries the hover and the NIS code.
-    fig.add_trace(go.Scatter(
+    fig.add_trace(Scatter(
         x=placed["col"].to_list(), y=placed["row"].to_list(), mode="markers", showlegend=False,
         marker={"symbol": "square", "size": 44, "opacity": 0},
         customdata=[hover.get(n) or [n, name, arr] + [words.TEXT["no_value"]] * 4
@@ -274,7 +274,7 @@ def tile_map(table, communes: pl.DataFrame, indicator_key: str, *,
 # ---- real boundaries -------------------------------------------------------------------------------------
 
 def boundary_map(table, boundaries: geo.Boundaries, indicator_key: str, *, communes: pl.DataFrame | None = None,
-                 selected: set[str] | None = None, focus: str | None = None, height: int = 700) -> go.Figure:
+                 selected: set[str] | None = None, focus: str | None = None, height: int = 700) -> Fig:
     """The communes' real boundaries on a blank map (no base layer to download), fitted to the features; a
     hidden value filled with HIDDEN; with `communes` (the reference, its centroids), each commune's name
     written on it in ink that reads on its fill."""
@@ -288,7 +288,7 @@ def boundary_map(table, boundaries: geo.Boundaries, indicator_key: str, *, commu
     drawn = frame.filter(pl.col("nis").is_in(list(known)))
     group_of = dict(zip(drawn["nis"], drawn["arrondissement"]))
     outlines = _geo_outlines(boundaries, group_of)
-    fig = go.Figure()
+    fig = Fig()
     # The outlines come first on purpose: Plotly fetches a world base map from the internet when the first
     # trace of a geo map is a choropleth; with a line trace first and base layers hidden, it fetches nothing.
     _legend_lines(fig, sorted(set(group_of.values())), outlines, on_geo=True)
@@ -313,7 +313,7 @@ def boundary_map(table, boundaries: geo.Boundaries, indicator_key: str, *, commu
         scale = ({"z": [values[i] for i in rows], "zmin": colours["cmin"], "zmax": colours["cmax"],
                   "colorscale": colours["colorscale"], "colorbar": colours["colorbar"]} if "cmin" in colours else
                  {"z": [0] * len(rows), **colours})
-        fig.add_trace(go.Choropleth(
+        fig.add_trace(Choropleth(
             geojson=boundaries.geojson, featureidkey="id", locations=[nis[i] for i in rows],
             showscale=show_scale, marker={"line": {"color": "white", "width": 0.6}, "opacity": opacity},
             customdata=[hover_of[nis[i]] for i in rows], hovertemplate=_hovertemplate(ind), showlegend=False,
@@ -324,9 +324,9 @@ def boundary_map(table, boundaries: geo.Boundaries, indicator_key: str, *, commu
         _geo_names(fig, communes.filter(pl.col("nis").is_in(nis)), axis,
                    {nis[i]: values[i] for i in main})
     if focus in known:
-        fig.add_trace(go.Choropleth(geojson=boundaries.geojson, featureidkey="id", locations=[focus], z=[0],
-                                    colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
-                                    hoverinfo="skip", marker={"line": {"color": PALETTE["accent"], "width": 3.5}}))
+        fig.add_trace(Choropleth(geojson=boundaries.geojson, featureidkey="id", locations=[focus], z=[0],
+                                 colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+                                 hoverinfo="skip", marker={"line": {"color": PALETTE["accent"], "width": 3.5}}))
     base_layout(fig, height=height)
     fig.update_geos(visible=False, fitbounds="locations", projection={"type": "mercator"}, bgcolor="white")
     fig.update_layout(legend={"y": -0.02, "yanchor": "top", "orientation": "h"}, margin=MAP_MARGIN,
@@ -337,11 +337,11 @@ def boundary_map(table, boundaries: geo.Boundaries, indicator_key: str, *, commu
     return fig
 
 
-def _geo_names(fig: go.Figure, communes: pl.DataFrame, axis: dict, values: dict) -> None:
+def _geo_names(fig: Fig, communes: pl.DataFrame, axis: dict, values: dict) -> None:
     """Each commune's (short) name at its centroid, dark on pale fills and white on dark ones; no hover."""
     placed = communes.sort("nis").with_columns(
         pl.col("name_fr").map_elements(geo.short_name, return_dtype=pl.Utf8).alias("short_name"))
-    fig.add_trace(go.Scattergeo(
+    fig.add_trace(Scattergeo(
         lon=placed["lon"].to_list(), lat=placed["lat"].to_list(), mode="text", text=placed["short_name"].to_list(),
         textfont={"size": 10, "family": FONT, "color": [_ink(axis, values.get(n)) for n in placed["nis"]]},
         hoverinfo="skip", showlegend=False, name=words.TEXT["commune_names"]))
@@ -355,9 +355,10 @@ def _geo_outlines(boundaries: geo.Boundaries, group_of: dict[str, str]) -> dict[
     return out
 
 
+@builder
 def commune_map(table, communes: pl.DataFrame, indicator_key: str, *,
                 boundaries: geo.Boundaries | None = None, selected: set[str] | None = None,
-                focus: str | None = None) -> go.Figure:
+                focus: str | None = None) -> Fig:
     """The real boundaries when usable (the default: the shipped Statbel copy), else tiles (table:
     south/coverage_by_commune, published)."""
     if boundaries is not None and boundaries.usable:

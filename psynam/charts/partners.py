@@ -10,13 +10,12 @@ from __future__ import annotations
 import html
 from datetime import date, timedelta
 
-import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from psynam import formatting as fmt
 from psynam.charts import (MARK_COLOUR, PALETTE, SEQUENCE, base_layout, empty, mark_bars, mark_dates,
                            mark_points, unpack)
+from psynam.charts.spec import Bar, Fig, Scatter, builder, make_subplots
 from psynam.labels.partners import TEXT
 
 ACTIVE, INACTIVE = PALETTE["active"], PALETTE["muted"]
@@ -62,8 +61,8 @@ def _number(value):
 
 # core candidate: marks of a stacked bar (charts.mark_bars writes each hidden segment's mark at the bar's
 # base, where two hidden segments of one bar would overlap): one text per bar, after its drawn segments.
-def mark_stacks(fig: go.Figure, ids: list, table, parts: list[tuple[str, str]], ends: list[str | None] | None = None,
-                *, font: dict | None = None) -> go.Figure:
+def mark_stacks(fig: Fig, ids: list, table, parts: list[tuple[str, str]], ends: list[str | None] | None = None,
+                *, font: dict | None = None) -> Fig:
     """Write at the end of each horizontal stacked bar its `ends` text (a share, a rate) followed by the
     marks of its hidden segments (`Séances < 5`): a hidden segment is not drawn, its mark is read instead.
     `font` overrides the texts' font (its size, for dense charts)."""
@@ -78,13 +77,13 @@ def mark_stacks(fig: go.Figure, ids: list, table, parts: list[tuple[str, str]], 
     if any(texts):
         marked = any(table.mark(c, i) for c, _ in parts for i in range(frame.height))
         style = {**END_FONT, "color": MARK_COLOUR, "style": "italic"} if marked else END_FONT
-        fig.add_trace(go.Scatter(y=ids, x=xs, mode="text", text=[f" {t}" if t else None for t in texts],
-                                 textposition="middle right", showlegend=False, cliponaxis=False,
-                                 textfont={**style, **(font or {})}, hovertemplate="%{text}<extra></extra>"))
+        fig.add_trace(Scatter(y=ids, x=xs, mode="text", text=[f" {t}" if t else None for t in texts],
+                              textposition="middle right", showlegend=False, cliponaxis=False,
+                              textfont={**style, **(font or {})}, hovertemplate="%{text}<extra></extra>"))
     return fig
 
 
-def _category_axis(fig: go.Figure, ids: list, ticks: list[str]) -> None:
+def _category_axis(fig: Fig, ids: list, ticks: list[str]) -> None:
     dense = {"tickfont": {"size": 11}} if len(ids) > DENSE_ROWS else {}
     fig.update_yaxes(tickmode="array", tickvals=ids, ticktext=ticks, title=None, type="category",
                      categoryorder="array", categoryarray=ids, automargin=True, ticklabelstandoff=6, **dense)
@@ -94,7 +93,7 @@ def _end_font(rows: int) -> dict | None:
     return {"size": 10} if rows > DENSE_ROWS else None
 
 
-def _value_axis(fig: go.Figure, title: str, values: list, texts: list[str | None]) -> None:
+def _value_axis(fig: Fig, title: str, values: list, texts: list[str | None]) -> None:
     """The x axis of horizontal bars with texts at their ends: room for the longest text past the longest
     bar (its share of the plot width grows with the text), whole ticks for small counts."""
     top = max((v for v in values if v is not None), default=0) or 1
@@ -106,7 +105,7 @@ def _value_axis(fig: go.Figure, title: str, values: list, texts: list[str | None
 
 # ---- over time --------------------------------------------------------------------------------------
 
-def _time_axis(fig: go.Figure, milestones: pl.DataFrame, period: tuple[date, date] | None) -> go.Figure:
+def _time_axis(fig: Fig, milestones: pl.DataFrame, period: tuple[date, date] | None) -> Fig:
     fig.update_xaxes(tickformat="%m/%Y", title=None)
     months = {(d.year, d.month) for trace in fig.data for d in (trace.x or ())}
     if len(months) <= 7:  # one tick per month (Plotly would tick every few days, each written `10/2026`)
@@ -117,7 +116,8 @@ def _time_axis(fig: go.Figure, milestones: pl.DataFrame, period: tuple[date, dat
     return mark_dates(fig, milestones, within=period)
 
 
-def partners_over_time(table, milestones: pl.DataFrame, *, period: tuple[date, date] | None = None) -> go.Figure:
+@builder
+def partners_over_time(table, milestones: pl.DataFrame, *, period: tuple[date, date] | None = None) -> Fig:
     """Registered and active partners per month (lines, upper panel), new and ended partners per month
     (bars, lower panel: they are an order of magnitude smaller). A hidden month breaks its line and is
     marked at the panel's foot; a hidden bar is a labelled gap."""
@@ -128,13 +128,13 @@ def partners_over_time(table, milestones: pl.DataFrame, *, period: tuple[date, d
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
     for column, name, color in (("registered_partners", TEXT["registered"], PALETTE["registered"]),
                                 ("active_partners", TEXT["active"], PALETTE["active"])):
-        fig.add_trace(go.Scatter(x=months, y=frame[column].to_list(), name=name, mode="lines+markers",
-                                 line={"color": color, "width": 2.5}, marker={"size": 5},
-                                 hovertemplate=f"%{{x|%m/%Y}}<br>{name} : %{{y:,.0f}}<extra></extra>"), row=1, col=1)
+        fig.add_trace(Scatter(x=months, y=frame[column].to_list(), name=name, mode="lines+markers",
+                              line={"color": color, "width": 2.5}, marker={"size": 5},
+                              hovertemplate=f"%{{x|%m/%Y}}<br>{name} : %{{y:,.0f}}<extra></extra>"), row=1, col=1)
         mark_points(fig, months, [m and f"{name} {m}" for m in table.column_marks(column)], yref="y domain")
     for column, name, color in (("new_partners", TEXT["new"], NEW), ("ended_partners", TEXT["ended"], ENDED)):
-        fig.add_trace(go.Bar(x=months, y=frame[column].to_list(), name=name, marker_color=color, offsetgroup=column,
-                             hovertemplate=f"%{{x|%m/%Y}}<br>{name} : %{{y:,.0f}}<extra></extra>"), row=2, col=1)
+        fig.add_trace(Bar(x=months, y=frame[column].to_list(), name=name, marker_color=color, offsetgroup=column,
+                          hovertemplate=f"%{{x|%m/%Y}}<br>{name} : %{{y:,.0f}}<extra></extra>"), row=2, col=1)
         mark_bars(fig, months, table.column_marks(column), row=2, col=1, offsetgroup=column)
     base_layout(fig, height=440)
     fig.update_layout(barmode="group")
@@ -145,7 +145,8 @@ def partners_over_time(table, milestones: pl.DataFrame, *, period: tuple[date, d
     return _time_axis(fig, milestones, period)
 
 
-def agreements_over_time(table, milestones: pl.DataFrame, *, period: tuple[date, date] | None = None) -> go.Figure:
+@builder
+def agreements_over_time(table, milestones: pl.DataFrame, *, period: tuple[date, date] | None = None) -> Fig:
     """Agreements in force per month (bars, left axis) and the hours per month they agree (line, right)."""
     frame, table = _sorted(table, lambda f, i: f["month"][i])
     if frame.is_empty():
@@ -153,14 +154,14 @@ def agreements_over_time(table, milestones: pl.DataFrame, *, period: tuple[date,
     months = frame["month"].to_list()
     agreements, hours = TEXT["agreements_in_force"], TEXT["hours_per_month"]
     counts = frame["agreements_in_force"].to_list()
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=months, y=counts, name=agreements, marker_color=PALETTE["north"],
-                         hovertemplate=f"%{{x|%m/%Y}}<br>{agreements} : %{{y:,.0f}}<extra></extra>"))
+    fig = Fig()
+    fig.add_trace(Bar(x=months, y=counts, name=agreements, marker_color=PALETTE["north"],
+                      hovertemplate=f"%{{x|%m/%Y}}<br>{agreements} : %{{y:,.0f}}<extra></extra>"))
     mark_bars(fig, months, table.column_marks("agreements_in_force"))
-    fig.add_trace(go.Scatter(x=months, y=[_number(v) for v in frame["agreed_hours_per_month"]],
-                             name=hours, yaxis="y2", mode="lines+markers",
-                             line={"color": PALETTE["south"], "width": 2.5}, marker={"size": 5},
-                             hovertemplate=f"%{{x|%m/%Y}}<br>{hours} : %{{y:,.1f}}<extra></extra>"))
+    fig.add_trace(Scatter(x=months, y=[_number(v) for v in frame["agreed_hours_per_month"]],
+                          name=hours, yaxis="y2", mode="lines+markers",
+                          line={"color": PALETTE["south"], "width": 2.5}, marker={"size": 5},
+                          hovertemplate=f"%{{x|%m/%Y}}<br>{hours} : %{{y:,.1f}}<extra></extra>"))
     mark_points(fig, months, [m and f"{hours} {m}" for m in table.column_marks("agreed_hours_per_month")])
     base_layout(fig)
     fig.update_layout(yaxis2={"title": {"text": hours}, "overlaying": "y", "side": "right", "tickformat": ",.0f",
@@ -171,7 +172,8 @@ def agreements_over_time(table, milestones: pl.DataFrame, *, period: tuple[date,
 
 # ---- breakdowns ---------------------------------------------------------------------------------------
 
-def by_group(table, *, rate: str | None = None, label: str = "group_label") -> go.Figure:
+@builder
+def by_group(table, *, rate: str | None = None, label: str = "group_label") -> Fig:
     """Horizontal bars, one per group (`label`): active and inactive partners stacked to the registered
     total, the share of registered partners (or `rate`, partners per 10,000 inhabitants) written at the
     bar's end, and the mark of any hidden segment or figure after it."""
@@ -181,11 +183,11 @@ def by_group(table, *, rate: str | None = None, label: str = "group_label") -> g
     ids = [f"g{i}" for i in range(frame.height)]  # positions, so that two equal labels never merge
     ticks = [as_text(v) for v in frame[label].to_list()]
     parts = [("active_partners", TEXT["active"]), ("inactive_partners", TEXT["inactive"])]
-    fig = go.Figure()
+    fig = Fig()
     for (column, name), color in zip(parts, (ACTIVE, INACTIVE)):
-        fig.add_trace(go.Bar(y=ids, x=frame[column].to_list(), name=name, orientation="h", marker_color=color,
-                             customdata=ticks,
-                             hovertemplate=f"%{{customdata}}<br>{name} : %{{x:,.0f}}<extra></extra>"))
+        fig.add_trace(Bar(y=ids, x=frame[column].to_list(), name=name, orientation="h", marker_color=color,
+                          customdata=ticks,
+                          hovertemplate=f"%{{customdata}}<br>{name} : %{{x:,.0f}}<extra></extra>"))
     end_column = rate or "registered_pct"
     ends = []
     for i, value in enumerate(frame[end_column].to_list()):
@@ -203,19 +205,22 @@ def by_group(table, *, rate: str | None = None, label: str = "group_label") -> g
     return fig
 
 
-def by_area(table) -> go.Figure:
+@builder
+def by_area(table) -> Fig:
     """Partners per arrondissement: by_group with the rate per 10,000 inhabitants at the bar's end."""
     return by_group(table, rate="partners_per_10000")
 
 
-def by_commune(table) -> go.Figure:
+@builder
+def by_commune(table) -> Fig:
     """Partners per commune (`commune_name`): active and inactive stacked, the rate per 10,000 inhabitants
     at the bar's end; communes without partner keep their row, the partners outside the province form one
     row apart ("Hors province")."""
     return by_group(table, rate="partners_per_10000", label="commune_name")
 
 
-def agreements_by_sector(table) -> go.Figure:
+@builder
+def agreements_by_sector(table) -> Fig:
     """Hours per month agreed by the agreements in force, one bar per sector (`group_label`), with the
     number of agreements written at the bar's end (or its mark)."""
     frame, table = _bottom_up(table, "hours_per_month", "group_label")
@@ -226,7 +231,7 @@ def agreements_by_sector(table) -> go.Figure:
     hours = [_number(v) for v in frame["hours_per_month"].to_list()]
     counts = frame["agreements_in_force"].to_list()
     name = TEXT["hours_per_month"]
-    fig = go.Figure(go.Bar(
+    fig = Fig(Bar(
         y=ids, x=hours, orientation="h", marker_color=PALETTE["south"], name=name,
         customdata=[[t, "" if c is None else fmt.integer(c)] for t, c in zip(ticks, counts)],
         hovertemplate=f"%{{customdata[0]}}<br>{name} : %{{x:,.1f}}<br>{TEXT['agreements_in_force']} : "
@@ -243,7 +248,8 @@ def agreements_by_sector(table) -> go.Figure:
 
 # ---- activity per partner ------------------------------------------------------------------------------
 
-def activity_by_partner(table) -> go.Figure:
+@builder
+def activity_by_partner(table) -> Fig:
     """Stacked horizontal bars per partner, the most active at the top: sessions, clairvisions, network
     activities attended. A hidden count (sessions, clairvisions under the threshold) is not drawn: its mark
     follows the bar (`Séances < 5`)."""
@@ -255,11 +261,11 @@ def activity_by_partner(table) -> go.Figure:
     ids = frame["partner_id"].to_list()
     ticks = [as_text(n) for n in frame["name"].to_list()]
     parts = [(column, TEXT[key]) for column, key in ACTIVITY_PARTS]
-    fig = go.Figure()
+    fig = Fig()
     for (column, name), color in zip(parts, (ACTIVE, PALETTE["registered"], PALETTE["south"])):
-        fig.add_trace(go.Bar(y=ids, x=frame[column].to_list(), name=name, orientation="h", marker_color=color,
-                             customdata=ticks,
-                             hovertemplate=f"%{{customdata}}<br>{name} : %{{x:,.0f}}<extra></extra>"))
+        fig.add_trace(Bar(y=ids, x=frame[column].to_list(), name=name, orientation="h", marker_color=color,
+                          customdata=ticks,
+                          hovertemplate=f"%{{customdata}}<br>{name} : %{{x:,.0f}}<extra></extra>"))
     mark_stacks(fig, ids, table, parts)
     base_layout(fig, height=max(220, ROW_HEIGHT * len(ids) + 90))
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})

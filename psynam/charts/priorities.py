@@ -8,12 +8,11 @@ from __future__ import annotations
 import html
 from datetime import date, timedelta
 
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 import polars as pl
 
 from psynam import formatting as fmt
 from psynam.charts import MARK_COLOUR, PALETTE, SEQUENCE, base_layout, empty, mark_bars, mark_dates, unpack
+from psynam.charts.spec import Bar, Fig, Scatter, builder, make_subplots
 from psynam.labels.priorities import TEXT
 from psynam.views.priorities import column, quarter_label
 
@@ -43,7 +42,8 @@ def _value_axis(values: list, room: float) -> dict:
     return {"range": [0, top * (1 + room) if top > 0 else 1], "showticklabels": bool(shown)}
 
 
-def reach_by_area(table, *, priority: str) -> go.Figure:
+@builder
+def reach_by_area(table, *, priority: str) -> Fig:
     """Horizontal bars of reach per 1,000 inhabitants of the priority's age: each zone (north, south) then
     its arrondissements, coloured south/north; the whole selection as a dashed vertical line named in the
     legend. Residents outside the province have no population and are left to the page's note. A hidden
@@ -61,13 +61,13 @@ def reach_by_area(table, *, priority: str) -> go.Figure:
     rates = [frame[rate][i] for i in rows]
     marks = [published.mark(rate, i) for i in rows]
     patients = [published.cell(count, i) for i in rows]
-    fig = go.Figure(go.Bar(
+    fig = Fig(Bar(
         x=rates, y=names, orientation="h", text=[None if r is None else fmt.decimal(r, 2) for r in rates],
         textposition="outside", cliponaxis=False,
         marker={"color": [PALETTE["south"] if zones[i] == "sud" else PALETTE["north"] for i in rows],
                 "opacity": [1.0 if levels[i] == "zone" else 0.6 for i in rows]},
         customdata=[(fmt.value(p, "int"), frame[population][i])
-                    for p, i in zip(patients, rows)],
+              for p, i in zip(patients, rows)],
         hovertemplate=("%{y}<br>" + TEXT[f"reach_{priority}"] + " : %{text}<br>" + TEXT["patients"]
                        + " : %{customdata[0]}<br>" + TEXT["population"] + " : %{customdata[1]:,.0f}<extra></extra>"),
         showlegend=False,
@@ -83,15 +83,16 @@ def reach_by_area(table, *, priority: str) -> go.Figure:
         # a legend entry names the line (an annotation would sit under the chart's tool bar); hidden, the
         # entry carries the mark and no line is drawn
         shown = mark or (fmt.decimal(value, 2) if value is not None else fmt.MISSING)
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=line, hoverinfo="skip",
-                                 name=f"{TEXT['total']} : {shown}"))
+        fig.add_trace(Scatter(x=[None], y=[None], mode="lines", line=line, hoverinfo="skip",
+                              name=f"{TEXT['total']} : {shown}"))
     fig.update_yaxes(autorange="reversed", title=None, showgrid=False, ticksuffix="  ")
     fig.update_xaxes(title=TEXT[f"reach_{priority}"], showgrid=True, gridcolor=GRID, **_value_axis(rates, 0.18))
     fig.update_layout(margin={"l": 10, "r": 40, "t": 40, "b": 10})
     return fig
 
 
-def partner_activity(table, *, priority: str) -> go.Figure:
+@builder
+def partner_activity(table, *, priority: str) -> Fig:
     """Sessions (left) and clairvisions (right, on their own scale: they are far fewer) at each partner
     serving the priority, horizontal bars in the table's order, the partners named once on the left; a
     hidden count draws no bar, its mark stands at the bar's base, one per row and panel so that marks never
@@ -110,8 +111,8 @@ def partner_activity(table, *, priority: str) -> go.Figure:
     base_layout(fig, height=120 + 28 * frame.height)
     for col, (name, label, shade) in enumerate(panels, start=1):
         counts = frame[name].to_list()
-        fig.add_trace(go.Bar(x=counts, y=names, orientation="h", name=label, marker={"color": shade},
-                             showlegend=False, hovertemplate="%{y}<br>" + label + " : %{x:,.0f}<extra></extra>"),
+        fig.add_trace(Bar(x=counts, y=names, orientation="h", name=label, marker={"color": shade},
+                          showlegend=False, hovertemplate="%{y}<br>" + label + " : %{x:,.0f}<extra></extra>"),
                       row=1, col=col)
         mark_bars(fig, names, published.column_marks(name), horizontal=True, row=1, col=col)
         fig.update_xaxes(tickformat=",.0f", showgrid=True, gridcolor=GRID, **_value_axis(counts, 0.05),
@@ -130,7 +131,7 @@ def _quarter_span(start: date, period: tuple[date, date] | None) -> tuple[date, 
     return start, end
 
 
-def _share_marks(fig: go.Figure, xs: list, marks: list[str | None]) -> go.Figure:
+def _share_marks(fig: Fig, xs: list, marks: list[str | None]) -> Fig:
     """A hidden share (its count shown) is a gap in the line with its mark written there on the share
     axis's foot line, boxed so that it reads over the bar behind it."""
     for x, mark in zip(xs, marks):
@@ -141,8 +142,9 @@ def _share_marks(fig: go.Figure, xs: list, marks: list[str | None]) -> go.Figure
     return fig
 
 
+@builder
 def quarterly_trend(table, milestones: pl.DataFrame, *, priority: str, population_pct: float | None,
-                    period: tuple[date, date] | None = None) -> go.Figure:
+                    period: tuple[date, date] | None = None) -> Fig:
     """The priority's sessions per quarter (bars, left axis) and their share of all sessions (line, right
     axis) beside the age band's share of the population (dotted), with the policy dates marked. A quarter
     the period only partly covers is drawn over the covered days, lighter and labelled as incomplete, so its
@@ -167,15 +169,15 @@ def quarterly_trend(table, milestones: pl.DataFrame, *, priority: str, populatio
                  for q, whole in zip(quarters, full)]
     counts, shares = [frame[count][i] for i in order], [frame[share][i] for i in order]
     count_marks, share_marks = [published.mark(count, i) for i in order], [published.mark(share, i) for i in order]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(
+    fig = Fig()
+    fig.add_trace(Bar(
         x=middles, y=counts, name=sessions_label,
         marker={"color": PRIORITY_COLOURS[priority], "opacity": [1.0 if whole else 0.45 for whole in full]},
         width=[0.85 * (b - a).days * DAY_MS for a, b in spans], customdata=ticks,
         hovertemplate="%{customdata}<br>" + sessions_label + " : %{y:,.0f}<extra></extra>",
     ))
     mark_bars(fig, middles, count_marks)
-    fig.add_trace(go.Scatter(
+    fig.add_trace(Scatter(
         x=middles, y=shares, name=TEXT["share_line"], yaxis="y2",
         mode="lines+markers", line={"color": PALETTE["accent"], "width": 2.5}, customdata=ticks,
         hovertemplate="%{customdata}<br>" + TEXT["share_line"] + " : %{y:,.1f} %<extra></extra>",
@@ -183,7 +185,7 @@ def quarterly_trend(table, milestones: pl.DataFrame, *, priority: str, populatio
     _share_marks(fig, middles, [m if not c else None for m, c in zip(share_marks, count_marks)])
     base_layout(fig, height=420)
     if population_pct is not None:
-        fig.add_trace(go.Scatter(
+        fig.add_trace(Scatter(
             x=[spans[0][0], spans[-1][1]], y=[population_pct, population_pct], yaxis="y2", mode="lines",
             name=TEXT["population_line"], line={"color": PALETTE["accent"], "dash": "dot", "width": 1.5},
             hovertemplate=TEXT["population_line"] + " : %{y:,.1f} %<extra></extra>",

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import plotly.graph_objects as go
 import polars as pl
 
 from psynam import formatting as fmt, labels
 from psynam.charts import PALETTE, base_layout, empty, mark_bars, mark_dates, mark_points, unpack
 from psynam.charts.maps import ARRONDISSEMENT_LINES, cell_text, decimals_for, hidden_rows, indicator, value_text
+from psynam.charts.spec import Bar, Fig, Scatter, builder
 from psynam.labels import south as words
 from psynam.views.south import GAP_THRESHOLD
 
@@ -37,7 +37,7 @@ def _arr_colour(arr: str) -> str:
     return ARRONDISSEMENT_LINES.get(arr, PALETTE["muted"])
 
 
-def _month_axis(fig: go.Figure, period: tuple[date, date] | None) -> None:
+def _month_axis(fig: Fig, period: tuple[date, date] | None) -> None:
     """A monthly x axis: the period's months, half a month before the first (its point, drawn on the
     month's first day, would otherwise sit on the axis, cut in half); a tick a month for a short period
     (Plotly's own ticks would repeat `10/2026` for every week of one month)."""
@@ -55,7 +55,8 @@ def _by_month(frame: pl.DataFrame) -> list[int]:
     return sorted(range(frame.height), key=lambda i: frame["month"][i])
 
 
-def south_share_by_month(table, milestones: pl.DataFrame, *, period: tuple[date, date] | None = None) -> go.Figure:
+@builder
+def south_share_by_month(table, milestones: pl.DataFrame, *, period: tuple[date, date] | None = None) -> Fig:
     """The south's monthly share of the province's sessions, and its (constant) share of population; a
     hidden month breaks the line and carries its mark at the foot of the chart."""
     frame, published = unpack(table)
@@ -63,8 +64,8 @@ def south_share_by_month(table, milestones: pl.DataFrame, *, period: tuple[date,
         return empty()
     order = _by_month(frame)
     months = [frame["month"][i] for i in order]
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(
+    fig = Fig()
+    fig.add_trace(Scatter(
         x=months, y=[frame["south_sessions_pct"][i] for i in order], name=words.TEXT["south_share_line"],
         mode="lines+markers", line={"color": PALETTE["south"], "width": 2.5}, marker={"size": 6}, cliponaxis=False,
         customdata=[[cell_text(published, "south_sessions", i), cell_text(published, "province_sessions", i)]
@@ -74,7 +75,7 @@ def south_share_by_month(table, milestones: pl.DataFrame, *, period: tuple[date,
     ))
     population = next((v for v in frame["south_population_pct"].to_list() if v is not None), None)
     if population is not None:
-        fig.add_trace(go.Scatter(
+        fig.add_trace(Scatter(
             x=[months[0], months[-1]] if len(months) > 1 else months * 2, y=[population, population],
             name=f"{words.TEXT['south_population_line']} ({fmt.percent(population)})", mode="lines",
             line={"color": PALETTE["north"], "width": 2, "dash": "dash"}, hoverinfo="skip"))
@@ -86,7 +87,8 @@ def south_share_by_month(table, milestones: pl.DataFrame, *, period: tuple[date,
     return mark_dates(fig, milestones, within=period)
 
 
-def north_south(table, indicator_key: str) -> go.Figure:
+@builder
+def north_south(table, indicator_key: str) -> Fig:
     """The chosen indicator for north, south and the southern arrondissements, the province as a dotted
     line (table: south/areas, published). A hidden bar is a labelled gap; a hidden province line is named
     with its mark in the legend, and not drawn."""
@@ -102,19 +104,19 @@ def north_south(table, indicator_key: str) -> go.Figure:
     places = decimals_for(values + [frame[ind.column][index["province"]] if "province" in index else None],
                           ind.decimals)
     colours = {"north": PALETTE["north"], "south": PALETTE["south"]}
-    fig = go.Figure()
+    fig = Fig()
     if "province" in index:
         # The province: a dotted line under the bars (a bar's value is never struck through), named with its
         # value in the legend; when hidden, named with its mark and not drawn.
         i = index["province"]
         province, mark = frame[ind.column][i], published.mark(ind.column, i)
         line = {"color": PALETTE["milestone"], "dash": "dot", "width": 2}
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip", line=line, showlegend=True,
-                                 name=f"{words.TEXT['province']} : {value_text(province, places, mark)}"))
+        fig.add_trace(Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip", line=line, showlegend=True,
+                              name=f"{words.TEXT['province']} : {value_text(province, places, mark)}"))
         if province is not None:
             fig.add_shape(type="line", xref="x", x0=-0.5, x1=len(x) - 0.5, y0=province, y1=province, line=line,
                           layer="below")
-    fig.add_trace(go.Bar(
+    fig.add_trace(Bar(
         x=x, y=values, marker={"color": [colours.get(a, _arr_colour(a)) for a in shown]},
         text=["" if m else value_text(v, places) for v, m in zip(values, marks)], textposition="outside",
         cliponaxis=False, customdata=[[fmt.integer(frame["population"][index[a]])] for a in shown],
@@ -130,7 +132,8 @@ def north_south(table, indicator_key: str) -> go.Figure:
     return fig
 
 
-def offer_vs_reach(table, *, focus: str | None = None) -> go.Figure:
+@builder
+def offer_vs_reach(table, *, focus: str | None = None) -> Fig:
     """Per commune: offer (sessions delivered per 10 000) against reach (residents per 1 000). A commune
     whose reach or offer is hidden is not placed: it is named, with the mark, in a legend entry."""
     frame, published = unpack(table)
@@ -139,14 +142,14 @@ def offer_vs_reach(table, *, focus: str | None = None) -> go.Figure:
     hidden = hidden_rows(published, "reach_per_1000", "offer_per_10000")
     placed = [i for i in range(frame.height) if not hidden[i] and frame["reach_per_1000"][i] is not None
               and frame["offer_per_10000"][i] is not None]
-    fig = go.Figure()
+    fig = Fig()
     points = frame[placed] if placed else frame.clear()
     size_ref = max(points["population"].max() or 1, 1) if placed else 1
     x_places = decimals_for(points["reach_per_1000"].to_list(), 1)
     y_places = decimals_for(points["offer_per_10000"].to_list(), 1)
     for arr in sorted(points["arrondissement"].unique()):
         part = points.filter(pl.col("arrondissement") == arr)
-        fig.add_trace(go.Scatter(
+        fig.add_trace(Scatter(
             x=part["reach_per_1000"].to_list(), y=part["offer_per_10000"].to_list(), mode="markers", name=arr,
             marker={"color": _arr_colour(arr), "size": [8 + 22 * (p / size_ref) ** 0.5 for p in part["population"]],
                     "line": {"color": [PALETTE["accent"] if n == focus else "white" for n in part["nis"]],
@@ -161,7 +164,7 @@ def offer_vs_reach(table, *, focus: str | None = None) -> go.Figure:
     if names:
         more = len(names) - NOT_PLACED_NAMED
         listed = ", ".join(names[:NOT_PLACED_NAMED])
-        fig.add_trace(go.Scatter(
+        fig.add_trace(Scatter(
             x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=True,
             marker={"symbol": "circle-open", "size": 10, "color": PALETTE["milestone"]},
             name=words.TEXT["not_placed"].format(
@@ -184,8 +187,8 @@ def _padded(values: list) -> list[float]:
 
 
 def _commune_bars(frame: pl.DataFrame, values: list, colours: list[str], text: list[str], hover: str,
-                  axis_title: str, *, focus: str | None, customdata: list, height: int | None = None) -> go.Figure:
-    fig = go.Figure(go.Bar(
+                  axis_title: str, *, focus: str | None, customdata: list, height: int | None = None) -> Fig:
+    fig = Fig(Bar(
         y=frame["name_fr"].to_list(), x=values, orientation="h", marker={
             "color": colours, "line": {"color": [PALETTE["accent"] if n == focus else "rgba(0,0,0,0)"
                                                  for n in frame["nis"]], "width": 3}},
@@ -197,7 +200,8 @@ def _commune_bars(frame: pl.DataFrame, values: list, colours: list[str], text: l
     return fig
 
 
-def communes_without_offer(table, *, focus: str | None = None) -> go.Figure:
+@builder
+def communes_without_offer(table, *, focus: str | None = None) -> Fig:
     """Communes with no session delivered and no active partner, by population (rows as given: the view
     puts the largest first). Populations are never hidden; a commune without offer has no count to hide."""
     frame, _ = unpack(table)
@@ -211,7 +215,8 @@ def communes_without_offer(table, *, focus: str | None = None) -> go.Figure:
         customdata=[[n, a] for n, a in zip(frame["nis"], frame["arrondissement"])]).update_xaxes(tickformat=",.0f")
 
 
-def coverage_gaps(table, *, focus: str | None = None) -> go.Figure:
+@builder
+def coverage_gaps(table, *, focus: str | None = None) -> Fig:
     """The communes furthest below the province's reach (rows as given: the view's lowest coverage index
     first), gaps (below 0.5) in red, the province average and the gap threshold marked; a hidden index is
     a labelled gap at the axis."""
@@ -238,7 +243,8 @@ def coverage_gaps(table, *, focus: str | None = None) -> go.Figure:
     return fig
 
 
-def commune_by_month(table, milestones: pl.DataFrame, *, period: tuple[date, date] | None = None) -> go.Figure:
+@builder
+def commune_by_month(table, milestones: pl.DataFrame, *, period: tuple[date, date] | None = None) -> Fig:
     """The focused commune: sessions delivered there (bars) and its residents who are patients (line); a
     hidden month has no bar or point, its marks are written at the foot of the chart."""
     frame, published = unpack(table)
@@ -246,20 +252,20 @@ def commune_by_month(table, milestones: pl.DataFrame, *, period: tuple[date, dat
         return empty()
     order = _by_month(frame)
     months = [frame["month"][i] for i in order]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=months, y=[frame["sessions"][i] for i in order],
-                         name=words.TEXT["monthly_sessions"], marker={"color": PALETTE["south"]},
-                         hovertemplate=f"%{{x|%m/%Y}}<br>{words.TEXT['monthly_sessions']} : %{{y:,.0f}}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=months, y=[frame["patients"][i] for i in order], mode="lines+markers",
-                             cliponaxis=False, name=words.TEXT["monthly_patients"],
-                             line={"color": PALETTE["RSN"], "width": 2.5},
-                             hovertemplate=f"%{{x|%m/%Y}}<br>{words.TEXT['monthly_patients']} : %{{y:,.0f}}<extra></extra>"))
+    fig = Fig()
+    fig.add_trace(Bar(x=months, y=[frame["sessions"][i] for i in order],
+                      name=words.TEXT["monthly_sessions"], marker={"color": PALETTE["south"]},
+                      hovertemplate=f"%{{x|%m/%Y}}<br>{words.TEXT['monthly_sessions']} : %{{y:,.0f}}<extra></extra>"))
+    fig.add_trace(Scatter(x=months, y=[frame["patients"][i] for i in order], mode="lines+markers",
+                          cliponaxis=False, name=words.TEXT["monthly_patients"],
+                          line={"color": PALETTE["RSN"], "width": 2.5},
+                          hovertemplate=f"%{{x|%m/%Y}}<br>{words.TEXT['monthly_patients']} : %{{y:,.0f}}<extra></extra>"))
     sessions, patients = published.column_marks("sessions"), published.column_marks("patients")
-    before = len(fig.layout.annotations)
+    before = len(fig.layout.annotations or [])
     mark_points(fig, months, [" · ".join(t for t in (
         sessions[i] and words.TEXT["hidden_sessions"].format(mark=sessions[i]),
         patients[i] and words.TEXT["hidden_patients"].format(mark=patients[i])) if t) for i in order])
-    for note in fig.layout.annotations[before:]:
+    for note in (fig.layout.annotations or [])[before:]:
         note.yshift = 8  # clear of a line of zeros (a month of group sessions has no patient)
     base_layout(fig, height=320)
     _month_axis(fig, period)
