@@ -244,12 +244,21 @@ def hides(table: privacy.Published, columns: list[export.Column]) -> bool:
 
 def _styled(result: Result, columns: list[export.Column], shown: privacy.Published):
     """The table for st.dataframe: a pandas Styler showing Belgian formats (`1 234`, `8,5`, `31/12/2024`)
-    while cells keep their values (sorting stays numeric); a column with hidden cells shows the marks."""
+    while cells keep their values (sorting stays numeric). A column with hidden cells holds texts, its
+    values formatted and its marks: one type per column, as Arrow needs (a column mixing numbers and
+    `< 5` made Streamlit retry the conversion, logging a traceback on every public render)."""
     import pandas as pd
 
-    data = pd.DataFrame({c.header: [shown.cell(c.name, i) for i in range(shown.frame.height)] for c in columns})
-    formats = {c.header: (lambda v, c=c: fmt.value(v, c.kind, c.decimals) if v is not None else "") for c in columns}
-    return data.style.format(formats)
+    data, formats = {}, {}
+    for c in columns:
+        values, marks = shown.frame[c.name].to_list(), shown.column_marks(c.name)
+        if any(m is not None for m in marks):
+            data[c.header] = [m if m is not None else None if v is None else fmt.value(v, c.kind, c.decimals)
+                              for v, m in zip(values, marks)]
+        else:
+            data[c.header] = values
+            formats[c.header] = lambda v, c=c: fmt.value(v, c.kind, c.decimals) if v is not None else ""
+    return pd.DataFrame(data).style.format(formats)
 
 
 def table(key: str, result: Result, *, subset=None, title: str | None = None, definition: str | None = None,
