@@ -7,9 +7,11 @@
 --   envelope_eur, spent_eur (decimal, euros), usage_pct (0-100; null for uncapped lines or no envelope),
 --   units (integer: the sessions, clairvisions and yearly fees paid — the count behind spent_eur, since
 --   euros ÷ a public tariff give it back; never shown, it tells the suppression when the amount is small).
+-- The sessions' rows stored per day, network and budget category (f_budget_days: the same sums as the
+-- period's sessions, read from a dozen rows a day).
 with sessions_in as (
-    select year, network, budget_category, fee_inami_eur
-    from f_sessions($date_from, $date_to, $networks, null, null, null, null, null)
+    select year, network, budget_category, spent_eur, units
+    from f_budget_days($date_from, $date_to, $networks)
 ),
 
 clairvisions_in as (
@@ -26,7 +28,7 @@ admin_fee as (
 ),
 
 spent as (
-    select year, network, budget_category as category, sum(fee_inami_eur) as spent_eur, count(*) as units
+    select year, network, budget_category as category, sum(spent_eur) as spent_eur, sum(units) as units
     from sessions_in
     group by all
     union all

@@ -7,8 +7,10 @@
 --   Other filters do not apply: envelopes are set per network and category.
 -- Output: year (integer), month (date, first day), network, category, spent_eur (decimal, euros),
 --   units (integer: the sessions, clairvisions and yearly fees paid, the count behind spent_eur).
+-- The sessions' rows stored per day, network and budget category (f_budget_days: the same sums as the
+-- period's sessions, read from a dozen rows a day).
 with sessions_in as (
-    select * from f_sessions($date_from, $date_to, $networks, null, null, null, null, null)
+    select * from f_budget_days($date_from, $date_to, $networks)
 ),
 
 clairvisions_in as (
@@ -24,7 +26,7 @@ admin_fee as (
 ),
 
 spent as (
-    select month, network, budget_category as category, sum(fee_inami_eur) as spent_eur, count(*) as units
+    select month, network, budget_category as category, sum(spent_eur) as spent_eur, sum(units) as units
     from sessions_in
     group by all
     union all

@@ -1,8 +1,8 @@
 -- Purpose: rebuild the staging tables that store derived rows: stg_sessions (f_stg_sessions over every
 -- session), so that the shared filters scan one stored table instead of a four-join view on every query;
--- then, from it, stg_patient_starts, stg_courses, stg_fee_days and stg_first_free_sessions, so that the
--- pathway, budget and co-payment figures read one row per patient, course or fee instead of grouping the
--- history.
+-- then, from it, stg_patient_starts, stg_courses, stg_fee_days, stg_first_free_sessions and
+-- stg_budget_days, so that the pathway, budget and co-payment figures read one row per patient, course, fee
+-- or day instead of grouping the history.
 -- Grain: stg_sessions has one row per session, ordered by seq = (session date, session id): min/max per row
 -- group let date filters skip most of the table.
 -- Parameters: none. Run by psynam.db.refresh_derived() after a committed write of the imported tables that
@@ -20,6 +20,9 @@ create or replace table stg_fee_days as
 select * from f_stg_fee_days(true) order by first_date;
 create or replace table stg_first_free_sessions as
 select * from f_stg_first_free_sessions(true);
+create or replace table stg_budget_days as
+select * from f_stg_budget_days(true) order by session_date;
 delete from stg_refresh_sessions;
 delete from stg_refresh_patients;
 delete from stg_refresh_order;
+delete from stg_refresh_days;

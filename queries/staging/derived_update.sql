@@ -13,7 +13,7 @@
 -- every session of a patient a touched session belongs to (before or after). The order of those days and patients is
 -- worked out again on narrow rows (f_session_order); only the touched sessions' rows are derived anew, the
 -- others updated in place where their order moved; their patients' rows in the tables derived from
--- stg_sessions are rebuilt.
+-- stg_sessions are rebuilt, and the budget rows of their days (stg_budget_days).
 
 begin transaction;
 
@@ -144,6 +144,11 @@ insert into stg_fee_days by name select * from f_stg_fee_days(false) order by fi
 delete from stg_first_free_sessions where patient_key in (select patient_key from stg_refresh_patients);
 insert into stg_first_free_sessions by name select * from f_stg_first_free_sessions(false);
 delete from stg_refresh_patients;
+delete from stg_refresh_days;
+insert into stg_refresh_days select session_date from refresh_days;
+delete from stg_budget_days where session_date in (select session_date from stg_refresh_days);
+insert into stg_budget_days by name select * from f_stg_budget_days(false) order by session_date;
+delete from stg_refresh_days;
 
 commit;
 

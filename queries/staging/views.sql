@@ -64,7 +64,7 @@ left join stg_communes as c on c.nis = p.commune;
 -- that changed sessions only, for the rows that can have changed (`whole` = false: psynam.db.refresh_after,
 -- queries/staging/derived_update.sql). The update's lists, empty outside its transactions: the sessions it
 -- touched (stg_refresh_sessions), the narrow rows it renumbers (stg_refresh_order), the patients whose
--- derived rows it rebuilds (stg_refresh_patients).
+-- derived rows it rebuilds (stg_refresh_patients), the days whose budget rows it rebuilds (stg_refresh_days).
 create table if not exists stg_refresh_sessions (session_id varchar);
 create table if not exists stg_refresh_order as
 select session_id, session_date, network, patient_id, format from sessions limit 0;
@@ -72,6 +72,7 @@ select session_id, session_date, network, patient_id, format from sessions limit
 -- new ones have the same columns.
 alter table stg_refresh_order add column if not exists rid bigint;
 create table if not exists stg_refresh_patients (patient_key bigint);
+create table if not exists stg_refresh_days (session_date date);
 drop view if exists stg_sessions_view;
 drop view if exists stg_patient_starts_view;
 drop view if exists stg_courses_view;
@@ -284,6 +285,26 @@ group by network, patient_key, year;
 
 create table if not exists stg_fee_days as
 select * from f_stg_fee_days(true) order by first_date;
+
+-- Each day's sessions per network and budget category: how many (units) and their INAMI fees. Stored: the
+-- budget figures take the period and the networks only (envelopes are set per network and category), so
+-- they sum these rows (a dozen a day) instead of the period's sessions (f_budget_days). `whole` = false:
+-- the days an update touched (refresh_days, derived_update.sql).
+create or replace macro f_stg_budget_days(whole) as table
+select session_date, year, month, network, budget_category, count(*) as units, sum(fee_inami_eur) as spent_eur
+from stg_sessions
+where whole or session_date in (select session_date from stg_refresh_days)
+group by all;
+
+create table if not exists stg_budget_days as
+select * from f_stg_budget_days(true) order by session_date;
+
+-- The budget rows of a period (stg_budget_days), for all networks or the listed ones.
+create or replace macro f_budget_days(date_from, date_to, networks) as table
+select *
+from stg_budget_days
+where session_date between date_from and date_to
+    and (networks is null or list_contains(networks, network));
 
 -- Each patient's first individual session ever, per network, at a care level whose first session is free
 -- (ref_copayment_rules.first_first_line): the co-payment check (rules/copayment_check) marks it.

@@ -24,6 +24,7 @@ STORED = {
     "stg_courses": "network, patient_id, course_no",
     "stg_fee_days": "network, patient_id, year",
     "stg_first_free_sessions": "network, patient_id",
+    "stg_budget_days": "session_date, network, budget_category",
 }
 
 
@@ -32,6 +33,9 @@ def _by_patient_id(con) -> dict[str, list]:
     con.execute("create or replace temp table ids as select distinct patient_key, patient_id from stg_sessions")
     rows = {}
     for table, order in STORED.items():
+        if table == "stg_budget_days":  # no patient in its rows: per day
+            rows[table] = con.execute(f"select * from {table} order by {order}").fetchall()
+            continue
         rows[table] = con.execute(
             f"select t.* exclude (patient_key{', patient_id' if table == 'stg_sessions' else ''}), "
             f"i.patient_id from {table} t left join ids i using (patient_key) order by {order}").fetchall()

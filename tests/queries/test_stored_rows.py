@@ -137,3 +137,14 @@ def test_stored_sessions_are_in_date_order_whatever_the_imported_order(tmp_path)
     assert con.execute(BACK_STEPS.format("stg_sessions")).fetchone()[0] == 0
     assert con.execute(rows).fetchall() == in_order
     con.close()
+
+
+def test_budget_days_sum_each_days_sessions(con):
+    """stg_budget_days holds, per day, network and budget category, the count and INAMI fees of the sessions
+    (the budget queries read it instead of the sessions): nothing missing, nothing counted twice."""
+    stored = con.execute("select session_date, network, budget_category, units, spent_eur from stg_budget_days "
+                         "order by all").fetchall()
+    again = con.execute("select session_date, network, budget_category, count(*), sum(fee_inami_eur) "
+                        "from stg_sessions group by all order by all").fetchall()
+    assert stored == again and len(stored) > 1000
+    assert sum(r[3] for r in stored) == con.execute("select count(*) from sessions").fetchone()[0]
