@@ -200,6 +200,7 @@ def _ink(axis: dict, value) -> str:
     return "#ffffff" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else "#343a40"
 
 
+@builder
 def tile_map(table, communes: pl.DataFrame, indicator_key: str, *,
              selected: set[str] | None = None, focus: str | None = None, height: int = 620) -> Fig:
     """One equal square per commune (psynam.geo.tiles), coloured by the indicator; a hidden value hatched
@@ -273,6 +274,7 @@ def tile_map(table, communes: pl.DataFrame, indicator_key: str, *,
 
 # ---- real boundaries -------------------------------------------------------------------------------------
 
+@builder
 def boundary_map(table, boundaries: geo.Boundaries, indicator_key: str, *, communes: pl.DataFrame | None = None,
                  selected: set[str] | None = None, focus: str | None = None, height: int = 700) -> Fig:
     """The communes' real boundaries on a blank map (no base layer to download), fitted to the features; a

@@ -83,10 +83,15 @@ patient_grain as (
     group by all
 ),
 
+-- The courses begun in the period. Under the period and networks alone (the filters a page most often
+-- holds: patients_from_rows), they are stored rows of their own (stg_courses: the first session's date,
+-- care level and 2021 level). Under any other filter, the period's course-start sessions that pass the
+-- filters, joined to their course's stored size. The filter set picks one branch (a constant condition).
 course_starts as (
     select network, patient_key, course_no, care_level, level_2021
     from f_sessions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
     where format = 'individuel' and course_start
+        and not patients_from_rows($networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
 -- Every course's sessions (stored: stg_courses); joined to the courses begun in the period.
@@ -98,15 +103,26 @@ course_sizes as (
     where ($networks is null or list_contains($networks, network)) and last_date >= $date_from
 ),
 
+courses_begun as (
+    select network, care_level, level_2021, sessions, last_date
+    from stg_courses
+    where patients_from_rows($networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+        and start_date between $date_from and $date_to
+        and ($networks is null or list_contains($networks, network))
+    union all
+    select c.network, c.care_level, c.level_2021, z.sessions, z.last_date
+    from course_starts as c
+    join course_sizes as z using (network, patient_key, course_no)
+),
+
 courses as (
     select
         c.network,
         c.care_level,
         c.level_2021,
-        z.sessions,
-        (select max(session_date) from stg_sessions) - z.last_date > t.course_gap_days as is_closed
-    from course_starts as c
-    join course_sizes as z using (network, patient_key, course_no)
+        c.sessions,
+        (select max(session_date) from stg_sessions) - c.last_date > t.course_gap_days as is_closed
+    from courses_begun as c
     cross join thresholds as t
 ),
 

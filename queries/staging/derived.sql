@@ -15,7 +15,7 @@ select * from f_stg_sessions(true) order by seq;
 create or replace table stg_patient_starts as
 select * from f_stg_patient_starts(true) order by variant, patient_key;
 create or replace table stg_courses as
-select * from f_stg_courses(true);
+select * from f_stg_courses(true) order by start_date;
 create or replace table stg_fee_days as
 select * from f_stg_fee_days(true) order by first_date;
 create or replace table stg_first_free_sessions as

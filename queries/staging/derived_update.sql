@@ -138,7 +138,7 @@ begin transaction;
 delete from stg_patient_starts where patient_key in (select patient_key from stg_refresh_patients);
 insert into stg_patient_starts by name select * from f_stg_patient_starts(false) order by variant, patient_key;
 delete from stg_courses where patient_key in (select patient_key from stg_refresh_patients);
-insert into stg_courses by name select * from f_stg_courses(false);
+insert into stg_courses by name select * from f_stg_courses(false) order by start_date;
 delete from stg_fee_days where patient_key in (select patient_key from stg_refresh_patients);
 insert into stg_fee_days by name select * from f_stg_fee_days(false) order by first_date;
 delete from stg_first_free_sessions where patient_key in (select patient_key from stg_refresh_patients);

@@ -263,16 +263,20 @@ create table if not exists stg_patient_starts as
 select * from f_stg_patient_starts(true) order by variant, patient_key;
 
 -- Each course of individual sessions (a patient's run in one network, stg_sessions.course_no): its
--- sessions (at any date) and its last session's date. The pathway figures count the courses begun in a
--- period with all their sessions, which all lie on or after that start.
+-- sessions (at any date) and its last session's date; its first session's date, care level and 2021
+-- level. The pathway figures count the courses begun in a period with all their sessions, which all lie on
+-- or after that start: under the period and networks alone, these rows are the courses begun in it (no
+-- join with the period's sessions).
 create or replace macro f_stg_courses(whole) as table
-select network, patient_key, course_no, count(*) as sessions, max(session_date) as last_date
+select
+    network, patient_key, course_no, count(*) as sessions, max(session_date) as last_date,
+    min(session_date) as start_date, arg_min(care_level, seq) as care_level, arg_min(level_2021, seq) as level_2021
 from f_stg_sessions_of(whole)
 where patient_rank is not null
 group by network, patient_key, course_no;
 
 create table if not exists stg_courses as
-select * from f_stg_courses(true);
+select * from f_stg_courses(true) order by start_date;
 
 -- Each patient's first individual session of each calendar year, per network: the day their yearly
 -- administrative fee is due (f_admin_fees). Stored: the budget figures of a year read these rows instead

@@ -61,10 +61,19 @@ def test_a_patient_of_both_networks(tmp_path):
 
 
 def test_courses_equal_their_sessions(con):
-    stored = con.execute("select * from stg_courses order by all").fetchall()
-    again = con.execute("select network, patient_key, course_no, count(*), max(session_date) from stg_sessions "
-                        "where patient_rank is not null group by all order by all").fetchall()
+    stored = con.execute("select network, patient_key, course_no, sessions, last_date, start_date, care_level, "
+                         "level_2021 from stg_courses order by all").fetchall()
+    # the start's date, care level and 2021 level: those of the course's course_start session
+    again = con.execute("""
+        select s.network, s.patient_key, s.course_no, count(*), max(s.session_date), any_value(f.session_date),
+            any_value(f.care_level), any_value(f.level_2021)
+        from stg_sessions as s
+        join stg_sessions as f on f.course_start and f.network = s.network and f.patient_key = s.patient_key
+            and f.course_no = s.course_no
+        where s.patient_rank is not null
+        group by all order by all""").fetchall()
     assert stored == again and len(stored) > 1000
+    assert len({r[6] for r in stored}) > 1 and len({r[7] for r in stored}) > 1
     # a course begun in a period has every session on or after its start (what pathways_by_group relies on)
     assert con.execute("select count(*) from stg_sessions as s join stg_sessions as f on f.course_start and "
                        "f.network = s.network and f.patient_key = s.patient_key and f.course_no = s.course_no "
