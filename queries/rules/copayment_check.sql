@@ -28,8 +28,10 @@ with sessions_in as (
 -- Each patient's first session at a level whose first session is free, per network (stored: a session
 -- after the period's end cannot be one of the period's sessions, so the history need not be cut there;
 -- a seq is one session of one network, so the period's sessions, already filtered, pick their own).
+-- Only the period's are read (a seq counts its day: day_seq; the table is ordered by seq).
 first_first_line as (
     select seq from stg_first_free_sessions
+    where seq >= day_seq($date_from) and seq < day_seq($date_to::date + 1)
 ),
 
 checked as (

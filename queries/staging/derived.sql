@@ -19,7 +19,7 @@ select * from f_stg_courses(true) order by start_date;
 create or replace table stg_fee_days as
 select * from f_stg_fee_days(true) order by first_date;
 create or replace table stg_first_free_sessions as
-select * from f_stg_first_free_sessions(true);
+select * from f_stg_first_free_sessions(true) order by seq;
 create or replace table stg_budget_days as
 select * from f_stg_budget_days(true) order by session_date;
 delete from stg_refresh_sessions;

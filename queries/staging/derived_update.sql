@@ -142,7 +142,7 @@ insert into stg_courses by name select * from f_stg_courses(false) order by star
 delete from stg_fee_days where patient_key in (select patient_key from stg_refresh_patients);
 insert into stg_fee_days by name select * from f_stg_fee_days(false) order by first_date;
 delete from stg_first_free_sessions where patient_key in (select patient_key from stg_refresh_patients);
-insert into stg_first_free_sessions by name select * from f_stg_first_free_sessions(false);
+insert into stg_first_free_sessions by name select * from f_stg_first_free_sessions(false) order by seq;
 delete from stg_refresh_patients;
 delete from stg_refresh_days;
 insert into stg_refresh_days select session_date from refresh_days;

@@ -79,6 +79,10 @@ drop view if exists stg_courses_view;
 drop view if exists stg_fee_days_view;
 drop view if exists stg_first_free_sessions_view;
 
+-- The seq of a day's sessions lies in [day_seq(day), day_seq(day + 1)): the day counted from 01/01/2000,
+-- times 2^24 (a day holds fewer sessions), plus the session's rank in the day.
+create or replace macro day_seq(day) as datediff('day', date '2000-01-01', day::date) * 16777216;
+
 -- The order of sessions, on narrow rows (a window over the whole row would hold every session in memory):
 -- `seq` orders sessions by (date, id), numbered within each day so that adding sessions renumbers only the
 -- days they fall on (a day holds fewer than 2^24 sessions); per patient and network, individual sessions
@@ -113,8 +117,7 @@ keyed as (
         o.network,
         k.patient_key,
         o.format = 'individuel' and o.patient_id is not null as individual,
-        datediff('day', date '2000-01-01', o.session_date) * 16777216
-            + row_number() over (partition by o.session_date order by o.session_id) as seq
+        day_seq(o.session_date) + row_number() over (partition by o.session_date order by o.session_id) as seq
     from order_src as o
     left join patient_keys as k on k.patient_id = o.patient_id
 ),
@@ -321,7 +324,7 @@ where format = 'individuel'
 group by network, patient_key;
 
 create table if not exists stg_first_free_sessions as
-select * from f_stg_first_free_sessions(true);
+select * from f_stg_first_free_sessions(true) order by seq;
 
 create or replace view stg_clairvisions as
 with clairvisions_src as (select * from clairvisions)
