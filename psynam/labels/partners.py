@@ -59,6 +59,7 @@ TEXT: dict[str, str] = {
     "share_of_registered": "Part des inscrits",
     "sector": "Secteur",
     "group": "Groupe",
+    "dimension": "Répartition",
     "care": "Soins / hors soins",
     "membership": "Statut",
     "network": "Réseau",

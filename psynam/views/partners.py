@@ -156,9 +156,10 @@ class Partners(View):
 
     # ---- who and where -----------------------------------------------------------------------------------
     def by_group(self, dimension: str) -> Result:
-        """partners_by_group along `dimension` (a key of GROUPS), its codes named in French."""
+        """partners_by_group's rows along `dimension` (a key of GROUPS), its codes named in French."""
         name, names = GROUPS[dimension]
-        frame = named(self.result("partners/partners_by_group", dimension=dimension).frame, names())
+        every = self.result("partners/partners_by_group").frame  # all five dimensions: one query
+        frame = named(every.filter(pl.col("dimension") == dimension), names())
         # population and the rate per 10,000 are the arrondissement's only (null along other dimensions)
         return self.derived(name, frame.select(declarations.load(name).names))
 

@@ -22,7 +22,6 @@ Year 2023, all networks: registered PA1, PA2, PA4, PA6 = 4; active PA1 (AG1), PA
 from datetime import date, timedelta
 from functools import partial
 
-import duckdb
 import polars as pl
 import pytest
 
@@ -37,6 +36,12 @@ Y2024 = Filters(date(2024, 1, 1), date(2024, 12, 31))
 def run(con, name, filters: Filters, **extra) -> pl.DataFrame:
     """A partners query with exactly the parameters its file declares (the views' binding)."""
     return views.Source(partial(db.run, con)).frame(f"partners/{name}", filters, **extra)
+
+
+def along(con, filters: Filters, dimension: str) -> pl.DataFrame:
+    """partners_by_group's rows along one dimension (the query returns all five)."""
+    frame = run(con, "partners_by_group", filters)
+    return frame.filter(pl.col("dimension") == dimension).drop("dimension")
 
 
 def kpis(con, filters: Filters) -> dict:
@@ -93,7 +98,7 @@ def test_months_are_clipped_to_the_period(tiny_con):
 def test_partners_by_care_2024(tiny_con):
     """Outside care: PA2, PA3, PA5, PA6 = 4 of 5 = 80 % (3 active, PA5 without activity, new PA3 and PA5,
     ended PA5); care: PA1 = 20 %."""
-    rows = by_code(run(tiny_con, "partners_by_group", Y2024, dimension="care"))
+    rows = by_code(along(tiny_con, Y2024, "care"))
     assert {k: (r["registered_partners"], r["active_partners"], r["inactive_partners"], r["new_partners"],
                 r["ended_partners"], r["registered_pct"]) for k, r in rows.items()} == {
         "hors_soins": (4, 3, 1, 2, 1, 80.0), "soins": (1, 1, 0, 0, 0, 20.0)}
@@ -102,27 +107,26 @@ def test_partners_by_care_2024(tiny_con):
 def test_partners_by_membership(tiny_con):
     """2024: effectif PA1, PA3 = 2, adherent PA2, PA5, PA6 = 3. 2023: PA4's status is unknown: effectif PA1,
     adherent PA2, PA6, unknown PA4 -> the share of full members is 1 of the 3 known = 33.3 %."""
-    rows = by_code(run(tiny_con, "partners_by_group", Y2024, dimension="membership"))
+    rows = by_code(along(tiny_con, Y2024, "membership"))
     assert {k: r["registered_partners"] for k, r in rows.items()} == {"effectif": 2, "adherent": 3}
-    rows = by_code(run(tiny_con, "partners_by_group", Y2023, dimension="membership"))
+    rows = by_code(along(tiny_con, Y2023, "membership"))
     assert {k: r["registered_partners"] for k, r in rows.items()} == {"effectif": 1, "adherent": 2, "inconnu": 1}
     assert kpis(tiny_con, Y2023)["partners_full_members_pct"] == pytest.approx(100 / 3)
 
 
 def test_partners_by_network_counts_a_two_network_partner_in_each(tiny_con):
     """2023: RSN PA1, PA2, PA4, PA6 = 4 (100 %); RSK PA4 = 1 (25 %). With the RSK filter only RSK is listed."""
-    rows = by_code(run(tiny_con, "partners_by_group", Y2023, dimension="network"))
+    rows = by_code(along(tiny_con, Y2023, "network"))
     assert {k: (r["registered_partners"], r["registered_pct"]) for k, r in rows.items()} == {
         "RSN": (4, 100.0), "RSK": (1, 25.0)}
-    rsk = run(tiny_con, "partners_by_group", Filters(Y2023.date_from, Y2023.date_to, networks=["RSK"]),
-              dimension="network")
+    rsk = along(tiny_con, Filters(Y2023.date_from, Y2023.date_to, networks=["RSK"]), "network")
     assert rsk.select("group_code", "registered_partners", "active_partners").rows() == [("RSK", 1, 1)]
 
 
 def test_partners_by_arrondissement_against_population(tiny_con):
     """2024: Dinant PA2, PA6 = 2; Namur PA1, PA5 = 2 (1 active); Philippeville PA3 = 1; each per 10,000
     inhabitants of the arrondissement (population from the reference table)."""
-    rows = by_code(run(tiny_con, "partners_by_group", Y2024, dimension="arrondissement"))
+    rows = by_code(along(tiny_con, Y2024, "arrondissement"))
     population = dict(reference.communes().group_by("arrondissement").agg(pl.col("pop_total").sum()).rows())
     expected = {"Dinant": 2, "Namur": 2, "Philippeville": 1}
     assert {k: r["registered_partners"] for k, r in rows.items()} == expected
@@ -135,21 +139,24 @@ def test_partners_by_arrondissement_against_population(tiny_con):
 def test_partners_by_sector_and_totals_reconcile(tiny_con):
     """Each 2024 partner has its own sector; along every single-valued dimension the groups add up to the
     registered, active, new and ended partners of partner_kpis."""
-    sectors = by_code(run(tiny_con, "partners_by_group", Y2024, dimension="sector"))
+    sectors = by_code(along(tiny_con, Y2024, "sector"))
     assert set(sectors) == {"maison_medicale", "maison_de_repos", "petite_enfance", "enseignement", "jeunesse"}
     assert sectors["enseignement"]["inactive_partners"] == 1  # PA5
     for filters in (Y2023, Y2024, Filters(Y2024.date_from, Y2024.date_to, networks=["RSN"]),
                     Filters(Y2024.date_from, Y2024.date_to, arrondissements=["Dinant"])):
         headline = kpis(tiny_con, filters)
         for dimension in ("sector", "care", "membership", "arrondissement"):
-            frame = run(tiny_con, "partners_by_group", filters, dimension=dimension)
+            frame = along(tiny_con, filters, dimension)
             for column in ("registered_partners", "active_partners", "new_partners", "ended_partners"):
                 assert frame[column].sum() == headline[column], (dimension, column, filters)
 
 
-def test_unknown_dimension_is_an_error(tiny_con):
-    with pytest.raises(duckdb.Error, match="unknown dimension"):
-        run(tiny_con, "partners_by_group", Y2024, dimension="name; drop table partners")
+def test_every_dimension_comes_from_one_query(tiny_con):
+    """The five breakdowns in one result (the active partners read once): each partitions the registered
+    partners but the network's, where a partner of both networks counts in each."""
+    frame = run(tiny_con, "partners_by_group", Y2023)
+    totals = dict(frame.group_by("dimension").agg(pl.col("registered_partners").sum()).rows())
+    assert totals == {"sector": 4, "care": 4, "membership": 4, "arrondissement": 4, "network": 5}
 
 
 def test_partners_by_commune_keeps_communes_without_partner(tiny_con):
@@ -254,7 +261,7 @@ def test_partners_outside_the_province_are_shown_apart(outside_con):
     assert communes.height == 39
     outside = communes.filter(pl.col("commune").is_null())
     assert outside.select("registered_partners", "active_partners").rows() == [(1, 1)]
-    arrondissements = by_code(run(outside_con, "partners_by_group", Y2024, dimension="arrondissement"))
+    arrondissements = by_code(along(outside_con, Y2024, "arrondissement"))
     assert arrondissements["hors_province"]["registered_partners"] == 1
     assert arrondissements["hors_province"]["population"] is None
     activity = by_code(run(outside_con, "partner_activity", Y2024), "partner_id")
@@ -301,7 +308,7 @@ def test_an_ended_partner_not_registered_is_listed_as_ended_and_not_active(tiny_
     assert sorted(frame.filter("is_registered")["partner_id"]) == ["PA1", "PA2", "PA6"]
     # RSK on that day: nobody registered, one ended (PA4 is RSN+RSK): a group row with the ended partner only
     rsk = Filters(date(2023, 12, 31), date(2023, 12, 31), networks=["RSK"])
-    rows = run(tiny_con, "partners_by_group", rsk, dimension="network")
+    rows = along(tiny_con, rsk, "network")
     assert rows.select("group_code", "registered_partners", "ended_partners", "inactive_partners").rows() == [
         ("RSK", 0, 1, 0)]
     assert rows["registered_pct"].to_list() == [None]
