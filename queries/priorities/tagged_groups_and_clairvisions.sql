@@ -21,11 +21,23 @@ clairvisions_in as (
     select * from f_clairvisions($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
 ),
 
+-- A group session's tags matched to the priorities' tags on equality (each session once per priority): a
+-- join on list_has_any tried every pair of session and priority (0.12 s at ten million sessions).
+priority_tags as (
+    select priority, unnest(tags) as tag from priorities
+),
+
+group_matches as (
+    select distinct t.priority, s.session_id, s.participants
+    from (select session_id, participants, unnest(tags) as tag from sessions_in where format = 'groupe') as s
+    join priority_tags as t using (tag)
+),
+
 groups as (
-    select p.priority, count(s.session_id) as group_sessions,
-        coalesce(sum(s.participants), 0)::bigint as group_participations
+    select p.priority, count(g.session_id) as group_sessions,
+        coalesce(sum(g.participants), 0)::bigint as group_participations
     from priorities as p
-    left join sessions_in as s on s.format = 'groupe' and list_has_any(s.tags, p.tags)
+    left join group_matches as g using (priority)
     group by all
 ),
 

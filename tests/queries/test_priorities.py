@@ -27,7 +27,7 @@ import pytest
 
 from psynam import db
 from psynam.filters import Filters
-from tests.conftest import load_tiny_with
+from tests.conftest import load_tiny, load_tiny_with
 
 Y2024 = Filters(date(2024, 1, 1), date(2024, 12, 31))
 
@@ -172,6 +172,23 @@ def test_tagged_groups_and_clairvisions(tiny_con):
     individual = db.run(tiny_con, "priorities/tagged_groups_and_clairvisions",
                         **Filters(date(2024, 1, 1), date(2024, 12, 31), formats=["individuel"]).params())
     assert set(individual.row(0)) == {0}
+
+
+def test_a_group_session_with_two_tags_of_one_priority_counts_once(tmp_path):
+    """A group tagged both `perinatalite` and `petite_enfance` is one early-childhood group session of 5
+    participants, not two: to the tiny 2024 figures (1 session, 6 participants) it adds 1 and 5."""
+    path = tmp_path / "tags.duckdb"
+    load_tiny(path)
+    con = db.connect(path)
+    con.execute("insert into sessions (session_id, session_date, network, psychologist_id, care_level, format, "
+                "setting, session_commune, participants, fee_inami_eur, fee_patient_eur, target_public) values "
+                "('S90', '2024-09-02', 'RSK', 'PSY2', 'communautaire', 'groupe', 'partenaire', '93056', 5, 400.00, "
+                "2.50, 'perinatalite|petite_enfance')")
+    db.refresh_derived(con)
+    got = one(db.run(con, "priorities/tagged_groups_and_clairvisions", **Y2024.params()))
+    con.close()
+    assert (got["early_childhood_group_sessions"], got["early_childhood_group_participations"]) == (2, 11)
+    assert (got["elderly_group_sessions"], got["elderly_group_participations"]) == (1, 8)
 
 
 def test_trend_by_quarter(tiny_con):
