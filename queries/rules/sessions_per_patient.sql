@@ -11,81 +11,26 @@
 --   max_sessions, average_sessions (the convention's average, specialised care only; null otherwise),
 --   sessions (sessions of one patient in the year), patients (patients with that many sessions).
 --   Group sessions carry no patient id, so only individual sessions are checked in practice.
-with sessions_in as (
-    select network, patient_key, year, seq, patient_age, level_2021, format, session_date
-    from f_sessions(make_date(year($date_from::date), 1, 1), $date_to, $networks, null, null, null, null, null)
-    where patient_key is not null
-),
-
--- The age group is read once per patient, network and year: at their first session of the year that gives
--- an age. One row per patient line (year, network, patient, level, format) first, with the age at the line's
--- first such session: the year's age is then read over these lines, not over every session again.
-patient_lines as (
+-- A year is counted whole from the stored counts (stg_ceiling_counts, from stg_patient_lines) when none of
+-- its sessions can lie after $date_to: a year before $date_to's, or $date_to's own when $date_to is its 31
+-- December or the data's last day or later (the period a page opens with). Otherwise that year is counted to
+-- date from its sessions (f_ceiling_counts).
+with year_to_date as (
     select
-        s.year,
-        s.network,
-        s.patient_key,
-        s.level_2021,
-        s.format,
-        min(s.session_date) as first_date,
-        count(*) as sessions,
-        arg_min(s.patient_age, s.seq) as first_age,
-        min(s.seq) filter (where s.patient_age is not null) as first_age_seq
-    from sessions_in as s
-    group by all
+        year($date_to::date) as year,
+        $date_to::date >= make_date(year($date_to::date), 12, 31)
+            or $date_to::date >= (select max(session_date) from stg_sessions) as whole
 ),
 
-patient_years as (
-    select
-        network,
-        patient_key,
-        year,
-        arg_min(first_age, first_age_seq) as age
-    from patient_lines
-    group by all
-),
-
--- Age group: the group of the only network whose public covers the age (under 15: RSK's; 23 and over:
--- RSN's); where both networks cover it (15-22), the group of the network that follows the patient. Worked
--- out once per network and age (0 to 150; ages are checked to 0-110 on import), then joined on the age.
-network_ages as (
-    select
-        own.network,
-        a.age,
-        coalesce(case when count(n.network) = 1 then any_value(n.age_group) end, any_value(own.age_group))
-            as age_group
-    from ref_networks as own
-    cross join (select unnest(range(0, 151)) as age) as a
-    left join ref_networks as n
-        on a.age >= n.min_age and (n.max_age is null or a.age <= n.max_age)
-    group by all
-),
-
-age_groups as (
-    select p.network, p.patient_key, p.year, coalesce(na.age_group, own.age_group) as age_group
-    from patient_years as p
-    join ref_networks as own on own.network = p.network
-    left join network_ages as na on na.network = p.network and na.age = p.age
-),
-
-checked as (
-    select
-        l.year,
-        l.network,
-        l.level_2021,
-        l.format,
-        a.age_group,
-        c.max_sessions,
-        c.average_sessions,
-        l.sessions
-    from patient_lines as l
-    join age_groups as a using (network, patient_key, year)
-    left join ref_ceilings as c
-        on c.level_2021 = l.level_2021
-        and c.format = l.format
-        and c.age_group = a.age_group
-        and l.first_date >= c.valid_from
-        and (c.valid_to is null or l.first_date <= c.valid_to)
+counted as (
+    select year, network, level_2021, format, age_group, max_sessions, average_sessions, sessions, patients
+    from stg_ceiling_counts
+    where year between year($date_from::date) and year($date_to::date)
+        and ($networks is null or list_contains($networks, network))
+        and (year < (select year from year_to_date) or (select whole from year_to_date))
+    union all
+    select year, network, level_2021, format, age_group, max_sessions, average_sessions, sessions, patients
+    from f_ceiling_counts(false, not (select whole from year_to_date), $date_from, $date_to, $networks)
 ),
 
 level_labels as (
@@ -108,10 +53,9 @@ select
     k.max_sessions,
     k.average_sessions,
     k.sessions,
-    count(*) as patients
-from checked as k
+    k.patients
+from counted as k
 left join level_labels as ll using (level_2021)
 left join ref_formats as f using (format)
 left join age_group_labels as al using (age_group)
-group by all
 order by k.year, k.network, k.level_2021, k.format, k.age_group, k.sessions

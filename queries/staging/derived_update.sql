@@ -143,6 +143,17 @@ delete from stg_fee_days where patient_key in (select patient_key from stg_refre
 insert into stg_fee_days by name select * from f_stg_fee_days(false) order by first_date;
 delete from stg_first_free_sessions where patient_key in (select patient_key from stg_refresh_patients);
 insert into stg_first_free_sessions by name select * from f_stg_first_free_sessions(false) order by seq;
+delete from stg_patient_lines where patient_key in (select patient_key from stg_refresh_patients);
+insert into stg_patient_lines by name select * from f_stg_patient_lines(false) order by year, network;
+-- The ceiling counts of the years a touched session lies in (before or after the write), counted again.
+create or replace temp table refresh_years as select distinct year(session_date) as year from refresh_days;
+delete from stg_ceiling_counts where year in (select year from refresh_years);
+insert into stg_ceiling_counts by name
+select * from f_ceiling_counts(true, false, (select make_date(min(year), 1, 1) from refresh_years),
+                               (select make_date(max(year), 12, 31) from refresh_years), null)
+where year in (select year from refresh_years)
+order by all;
+drop table refresh_years;
 delete from stg_refresh_patients;
 delete from stg_refresh_days;
 insert into stg_refresh_days select session_date from refresh_days;

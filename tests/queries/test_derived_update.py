@@ -24,6 +24,8 @@ STORED = {
     "stg_courses": "network, patient_id, course_no",
     "stg_fee_days": "network, patient_id, year",
     "stg_first_free_sessions": "network, patient_id",
+    "stg_patient_lines": "year, network, patient_id, level_2021, format",
+    "stg_ceiling_counts": "all",
     "stg_budget_days": "session_date, network, budget_category",
 }
 
@@ -33,7 +35,7 @@ def _by_patient_id(con) -> dict[str, list]:
     con.execute("create or replace temp table ids as select distinct patient_key, patient_id from stg_sessions")
     rows = {}
     for table, order in STORED.items():
-        if table == "stg_budget_days":  # no patient in its rows: per day
+        if table in ("stg_budget_days", "stg_ceiling_counts"):  # no patient in their rows
             rows[table] = con.execute(f"select * from {table} order by {order}").fetchall()
             continue
         rows[table] = con.execute(

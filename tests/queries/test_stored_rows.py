@@ -2,6 +2,8 @@
 they stand for, worked out again from the ranked sessions, on the committed sample (thousands of patients
 followed by one or both networks) for every network filter a page can set."""
 
+from datetime import date
+
 import pytest
 
 from psynam import db
@@ -157,3 +159,17 @@ def test_budget_days_sum_each_days_sessions(con):
                         "from stg_sessions group by all order by all").fetchall()
     assert stored == again and len(stored) > 1000
     assert sum(r[3] for r in stored) == con.execute("select count(*) from sessions").fetchone()[0]
+
+
+@pytest.mark.parametrize("networks", [None, ["RSK"]])
+def test_ceiling_counts_of_a_whole_year_equal_its_sessions_counted_again(con, networks):
+    """stg_ceiling_counts (from the stored patient lines) against the same counts worked out from the year's
+    sessions (f_ceiling_counts' to-date branch, up to 31 December): the two ways the ceiling check reads."""
+    years = [r[0] for r in con.execute("select distinct year from stg_sessions order by 1").fetchall()]
+    for year in years:
+        params = {"f": date(year, 1, 1), "t": date(year, 12, 31), "n": networks}
+        stored = con.execute("select * from stg_ceiling_counts where year = $y "
+                             "and ($n is null or list_contains($n, network)) order by all",
+                             {"y": year, "n": networks}).fetchall()
+        again = con.execute("select * from f_ceiling_counts(false, true, $f, $t, $n) order by all", params).fetchall()
+        assert stored == again and stored, year
