@@ -20,15 +20,25 @@
 --   non-BIM patients) [count]; sessions_per_patient [rate of individual_sessions / patients];
 --   sessions_per_bim_patient [rate of bim_sessions / bim_patients]; sessions_per_other_patient [rate of
 --   other_sessions / (patients - bim_patients)].
-with patients_first as (
-    select first_network, first_commune, first_age, first_bim, individual_sessions
+-- The patients summed by what the breakdowns read (network, residence, age, BIM) first: a few thousand
+-- rows, which then get their zone and band and are summed along each breakdown (the sums add up).
+with patients as (
+    select
+        first_network,
+        first_commune,
+        first_age,
+        first_bim,
+        count(*) as patients,
+        sum(individual_sessions) as individual_sessions
     from f_patients_first($date_from, $date_to, $networks, $arrondissements, $communes, $care_levels, $formats, $settings)
+    group by all
 ),
 
 located as (
     select
         p.first_network,
         p.first_bim,
+        p.patients,
         p.individual_sessions,
         c.arrondissement,
         case
@@ -38,10 +48,8 @@ located as (
             else 'hors_province'
         end as zone,
         b.band
-    from patients_first as p
+    from patients as p
     left join stg_communes as c on c.nis = p.first_commune
-    -- An equality join on the age (stg_age_bands has one row per age): a range join over every patient cost
-    -- a third of the query at a million sessions.
     left join stg_age_bands as b on b.age = p.first_age
 ),
 
@@ -62,8 +70,8 @@ figures as (
             when grouping(band) = 0 then band
             else 'all'
         end as group_key,
-        count(*) as patients,
-        count(*) filter (where first_bim) as bim_patients,
+        sum(patients)::bigint as patients,
+        coalesce(sum(patients) filter (where first_bim), 0)::bigint as bim_patients,
         sum(individual_sessions) as individual_sessions,
         coalesce(sum(individual_sessions) filter (where first_bim), 0) as bim_sessions
     from located

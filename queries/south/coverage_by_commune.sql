@@ -33,17 +33,30 @@ communes as (
     select * from stg_communes
 ),
 
--- Each patient once per commune they lived in during the period: the communes' counts and the province's
--- distinct count read these rows, not the sessions twice.
-patient_communes as (
-    select distinct patient_commune as nis, patient_key
-    from sessions_in
-    where format = 'individuel' and patient_in_province and patient_key is not null
+-- Each commune's bit (38 fit in a bigint).
+commune_bits as (
+    select nis, 1::bigint << (row_number() over (order by nis) - 1)::integer as bit from communes
+),
+
+-- One row per patient: the communes they lived in during the period as bits (one grouping of the sessions,
+-- no distinct per commune), then the patients counted by their set of communes (few sets: most patients
+-- live in one commune); each commune sums the sets that hold its bit.
+patient_sets as (
+    select bits, count(*) as patients
+    from (
+        select s.patient_key, bit_or(b.bit) as bits
+        from sessions_in as s
+        join commune_bits as b on b.nis = s.patient_commune
+        where s.format = 'individuel' and s.patient_key is not null
+        group by s.patient_key
+    )
+    group by bits
 ),
 
 residents as (
-    select nis, count(*) as patients
-    from patient_communes
+    select b.nis, sum(p.patients)::bigint as patients
+    from patient_sets as p
+    join commune_bits as b on p.bits & b.bit <> 0
     group by all
 ),
 
@@ -61,11 +74,10 @@ partners_active as (
     group by all
 ),
 
--- Distinct over the province: a patient who moved between two communes counts once here.
+-- Over the province a patient who moved between two communes counts once: once per set.
 province as (
-    select
-        1000.0 * count(distinct patient_key) / (select sum(pop_total) from communes) as reach_per_1000
-    from patient_communes
+    select 1000.0 * coalesce(sum(patients), 0) / (select sum(pop_total) from communes) as reach_per_1000
+    from patient_sets
 ),
 
 by_commune as (
