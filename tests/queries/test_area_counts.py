@@ -3,7 +3,7 @@
 reach_by_area and coverage_by_commune count a patient once in every place they lived during the period
 (a patient who moved counts in both communes, once in their zone and once in the province) by grouping the
 sessions into one set of places per patient; bim_share_by_group counts the patients by their first session's
-network, residence, age and tariff before summing each breakdown. Both are checked here against the
+network, residence, age and tariff before summing each breakdown. All three are checked here against the
 definitions written the plain way (a distinct count per area; a count over the grouped first sessions in
 Python), on the tiny export plus 300 patients who move between communes of both zones, out of the province
 and to no commune given, over several periods and network filters: a set of places that lost or
@@ -68,7 +68,7 @@ def movers(count: int = 300, seed: int = 15) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def sample_con(tmp_path_factory):
+def movers_con(tmp_path_factory):
     path = tmp_path_factory.mktemp("areas") / "movers.duckdb"
     load_tiny(path)
     con = db.connect(path)
@@ -88,28 +88,28 @@ def plain_places(con, date_from, date_to, networks) -> Counter:
     return Counter(dict(rows))
 
 
-def test_the_sample_holds_the_cases_the_sets_must_get_right(sample_con):
-    moved = sample_con.execute("""
+def test_the_sample_holds_the_cases_the_sets_must_get_right(movers_con):
+    moved = movers_con.execute("""
         select count(*) from (
             select patient_key from stg_sessions
             where format = 'individuel' and year = 2024 and patient_in_province
             group by all having count(distinct patient_arrondissement) > 1)
     """).fetchone()[0]
-    places = plain_places(sample_con, date(2024, 1, 1), date(2024, 12, 31), None)
+    places = plain_places(movers_con, date(2024, 1, 1), date(2024, 12, 31), None)
     assert moved > 20 and places["unknown"] > 20 and places["hors_province"] > 20
 
 
 @pytest.mark.parametrize("networks", NETWORKS)
 @pytest.mark.parametrize("period", PERIODS)
-def test_patients_by_area_and_commune_are_distinct_counts(sample_con, period, networks):
-    (date_from, date_to), plain = period, plain_places(sample_con, *period, networks)
+def test_patients_by_area_and_commune_are_distinct_counts(movers_con, period, networks):
+    (date_from, date_to), plain = period, plain_places(movers_con, *period, networks)
     params = dict(date_from=date_from, date_to=date_to, networks=networks, care_levels=None, formats=None,
                   settings=None)
-    areas = db.run(sample_con, "south/reach_by_area", **params)
+    areas = db.run(movers_con, "south/reach_by_area", **params)
     got = {r["area"]: r["patients"] for r in areas.iter_rows(named=True)}
     assert got == {area: plain[area] for area in got}
     assert set(plain) - set(got) <= {nis for nis in plain if nis.isdigit()}  # communes: the next query's
-    communes = db.run(sample_con, "south/coverage_by_commune", **params, arrondissements=None, communes=None)
+    communes = db.run(movers_con, "south/coverage_by_commune", **params, arrondissements=None, communes=None)
     assert {r["nis"]: r["patients"] for r in communes.iter_rows(named=True)} == {
         nis: plain[nis] for nis in communes["nis"]}
     population = communes["population"].sum()
@@ -119,9 +119,9 @@ def test_patients_by_area_and_commune_are_distinct_counts(sample_con, period, ne
 
 @pytest.mark.parametrize("networks", NETWORKS)
 @pytest.mark.parametrize("period", PERIODS)
-def test_bim_breakdowns_sum_the_patients_first_sessions(sample_con, period, networks):
+def test_bim_breakdowns_sum_the_patients_first_sessions(movers_con, period, networks):
     date_from, date_to = period
-    firsts = sample_con.execute("""
+    firsts = movers_con.execute("""
         select f.first_network, f.first_commune, c.arrondissement, c.is_south, b.band, f.first_bim,
             f.individual_sessions
         from f_patients_grouped($f, $t, $n::varchar[], null, null, null, null, null) as f
@@ -141,7 +141,7 @@ def test_bim_breakdowns_sum_the_patients_first_sessions(sample_con, period, netw
             cell[1] += bool(bim)
             cell[2] += sessions
             cell[3] += sessions if bim else 0
-    got = db.run(sample_con, "access/bim_share_by_group", date_from=date_from, date_to=date_to,
+    got = db.run(movers_con, "access/bim_share_by_group", date_from=date_from, date_to=date_to,
                  networks=networks, **SHARED)
     for r in got.iter_rows(named=True):
         cell = expected.pop((r["breakdown"], r["group_key"]), [0, 0, 0, 0])
