@@ -50,6 +50,7 @@ located as (
         b.band
     from patients as p
     left join stg_communes as c on c.nis = p.first_commune
+    -- An equality join on the age (stg_age_bands has one row per age), not a range join.
     left join stg_age_bands as b on b.age = p.first_age
 ),
 

@@ -59,7 +59,7 @@ areas as (
     select 'outside', 'unknown', null, null, 40, null
 ),
 
--- Each arrondissement's bit (the province's three take 1, 2 and 4; 64 and 128 mark outside and unknown
+-- Each arrondissement's bit (the province's three take 1, 2 and 4; 64 and 128 mark unknown and outside
 -- below), and each zone's and the province's mask of them.
 arrondissement_bits as (
     select arrondissement, is_south, (1 << (row_number() over (order by arrondissement) - 1))::integer as bit
