@@ -33,31 +33,16 @@ communes as (
     select * from stg_communes
 ),
 
--- Each commune's bit (38 fit in a bigint).
-commune_bits as (
-    select nis, 1::bigint << (row_number() over (order by nis) - 1)::integer as bit from communes
-),
-
--- One row per patient: the communes they lived in during the period as bits (one grouping of the sessions,
--- no distinct per commune), then the patients counted by their set of communes (few sets: most patients
--- live in one commune); each commune sums the sets that hold its bit.
-patient_sets as (
-    select bits, count(*) as patients
-    from (
-        select s.patient_key, bit_or(b.bit) as bits
-        from sessions_in as s
-        join commune_bits as b on b.nis = s.patient_commune
-        where s.format = 'individuel' and s.patient_key is not null
-        group by s.patient_key
-    )
-    group by bits
+-- Each patient once in every commune they lived in during the period, and once in the province
+-- (f_place_patients), grouped once for both.
+place_patients as materialized (
+    select area_kind, area, patients
+    from f_place_patients($date_from, $date_to, $networks, $care_levels, $formats, $settings)
+    where area_kind in ('commune', 'province')
 ),
 
 residents as (
-    select b.nis, sum(p.patients)::bigint as patients
-    from patient_sets as p
-    join commune_bits as b on p.bits & b.bit <> 0
-    group by all
+    select area as nis, patients from place_patients where area_kind = 'commune'
 ),
 
 delivered as (
@@ -74,10 +59,10 @@ partners_active as (
     group by all
 ),
 
--- Over the province a patient who moved between two communes counts once: once per set.
 province as (
-    select 1000.0 * coalesce(sum(patients), 0) / (select sum(pop_total) from communes) as reach_per_1000
-    from patient_sets
+    select
+        1000.0 * coalesce((select patients from place_patients where area_kind = 'province'), 0)
+            / (select sum(pop_total) from communes) as reach_per_1000
 ),
 
 by_commune as (

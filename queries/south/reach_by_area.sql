@@ -14,10 +14,9 @@
 --   the area), reach_per_1000, sessions (delivered in the area), offer_per_10000, active_partners
 --   (registered partners of the area's communes with activity), partners_per_10000, coverage_index
 --   (reach_per_1000 / the province's).
--- Only the columns used below. sessions_in is read twice, not materialised: each part scans the row
--- groups of the period again, cheaper than storing 2.7 million rows at ten million sessions.
+-- Only the columns used below (the sessions delivered per area).
 with sessions_in as not materialized (
-    select patient_key, patient_commune, patient_in_province, patient_arrondissement, format, commune, is_in_province
+    select commune, is_in_province
     from f_sessions($date_from, $date_to, $networks, null, null, $care_levels, $formats, $settings)
 ),
 
@@ -59,57 +58,13 @@ areas as (
     select 'outside', 'unknown', null, null, 40, null
 ),
 
--- Each arrondissement's bit (the province's three take 1, 2 and 4; 64 and 128 mark unknown and outside
--- below), and each zone's and the province's mask of them.
-arrondissement_bits as (
-    select arrondissement, is_south, (1 << (row_number() over (order by arrondissement) - 1))::integer as bit
-    from (select arrondissement, bool_or(is_south) as is_south from stg_communes group by all)
-),
-
-area_masks as (
-    select arrondissement as area, bit as mask from arrondissement_bits
-    union all
-    select case when is_south then 'south' else 'north' end, bit_or(bit) from arrondissement_bits group by all
-    union all
-    select 'province', bit_or(bit) from arrondissement_bits
-),
-
--- One row per patient (individual sessions of the period): the arrondissements they lived in as bits, and
--- whether they had a session while living outside the province (128: a commune given but not one of the
--- 38) or with no commune given (64: unknown). A patient counts once in each area they lived in: one grouping of
--- the sessions, no distinct per area (patient x area pairs cost three more hash aggregations at 10 M).
-patient_areas as (
-    select patient_key, bit_or(area_bits) as bits
-    from (
-        select
-            s.patient_key,
-            case
-                when s.patient_in_province then b.bit
-                when s.patient_commune is null then 64
-                else 128
-            end as area_bits
-        from sessions_in as s
-        left join arrondissement_bits as b on b.arrondissement = s.patient_arrondissement
-        where s.format = 'individuel' and s.patient_key is not null
-    )
-    group by patient_key
-),
-
--- The patients counted by their set of bits first (few sets: most patients live in one place), then each
--- area sums the sets that hold one of its bits.
-patient_sets as (
-    select bits, count(*) as patients from patient_areas group by bits
-),
-
+-- Each patient once in every area they lived in during the period (f_place_patients: one grouping of the
+-- sessions into a set of places per patient; outside the province: a commune given but not one of the 38;
+-- unknown: no commune given).
 resident_patients as (
-    select m.area, sum(p.patients)::bigint as patients
-    from patient_sets as p
-    join area_masks as m on p.bits & m.mask <> 0
-    group by all
-    union all
-    select 'unknown', sum(patients)::bigint from patient_sets where bits & 64 <> 0
-    union all
-    select 'hors_province', sum(patients)::bigint from patient_sets where bits & 128 <> 0
+    select area, patients
+    from f_place_patients($date_from, $date_to, $networks, $care_levels, $formats, $settings)
+    where area_kind <> 'commune'
 ),
 
 -- Sessions counted per commune first, then summed over each commune's areas.

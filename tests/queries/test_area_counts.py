@@ -88,7 +88,7 @@ def plain_places(con, date_from, date_to, networks) -> Counter:
     return Counter(dict(rows))
 
 
-def test_the_sample_holds_the_cases_the_sets_must_get_right(movers_con):
+def test_the_movers_hold_the_cases_the_sets_must_get_right(movers_con):
     moved = movers_con.execute("""
         select count(*) from (
             select patient_key from stg_sessions
