@@ -78,6 +78,4 @@ if not view.has_sessions:
     st.info(labels.MESSAGES["no_data"])
     st.stop()
 
-for tab, priority in zip(st.tabs([TEXT["tab_aines"], TEXT["tab_petite_enfance"]]), PRIORITIES):
-    with tab:
-        render(priority)
+blocks.tabbed("priorities", [lambda priority=priority: render(priority) for priority in PRIORITIES])

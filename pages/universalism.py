@@ -82,7 +82,4 @@ st.write(TEXT["intro"])
 if not view.has_patients:
     st.info(TEXT["no_patients"])
     st.stop()
-tabs = st.tabs([TEXT["tab_access"], TEXT["tab_pathways"], TEXT["tab_supply"], TEXT["tab_copayment"]])
-for tab, render in zip(tabs, (access, pathways, supply, copayment)):
-    with tab:
-        render()
+blocks.tabbed("access", (access, pathways, supply, copayment))

@@ -83,6 +83,18 @@ def open_view(page_key: str, view_class):
     return view
 
 
+def tabbed(page_key: str, renders: Sequence[Callable[[], None]]) -> None:
+    """A page's sections as tabs (labels.TABS[page_key]), of which only the open one runs: its queries and
+    drawing are all a filter change costs; opening another tab reruns the page, whose other results are
+    cached (ui.frame). The open tab is kept in session state (labels.tab_key) across filter changes."""
+    names = labels.TABS[page_key]
+    assert len(names) == len(renders), (page_key, names)
+    for tab, render in zip(st.tabs(list(names), key=labels.tab_key(page_key), on_change="rerun"), renders):
+        if tab.open:
+            with tab:
+                render()
+
+
 # ---- KPI cards ---------------------------------------------------------------------------------------
 
 def _definition_of(result: Result, name: str) -> str:

@@ -17,6 +17,20 @@ TINY = FIXTURES / "tiny"
 TABLES = ("partners", "psychologists", "agreements", "sessions", "clairvisions", "budget", "activities")
 
 
+def each_tab(at, page_key: str):
+    """A page with tabs runs only the open one (blocks.tabbed): open each in turn, as a click would (the
+    page reruns), and yield its label. A page without tabs is left as it is and yields None once."""
+    from psynam import labels
+    names = labels.TABS.get(page_key)
+    if not names:
+        yield None
+        return
+    for name in names:
+        at.session_state[labels.tab_key(page_key)] = name
+        at.run()
+        yield name
+
+
 def load_export(path: Path, folder: Path, tables=TABLES) -> None:
     """Load a hand-written export (canonical CSVs) straight into the canonical tables, bypassing the
     importer on purpose: the query tests must not depend on it (tests/ingest checks the importer)."""

@@ -33,13 +33,13 @@ from streamlit.testing.v1 import AppTest
 from psynam import ROOT, db, labels, metrics, reference, report
 from psynam.build import build
 from psynam.filters import FILTER_LISTS, Filters, programme_start
-from tests.conftest import load_tiny
+from tests.conftest import each_tab, load_tiny
 from tests.e2e.conftest import app_pages
 
 EXAMPLES = int(os.environ.get("PSYNAM_PROPERTY_EXAMPLES", "40"))
 PDF_EXAMPLES = int(os.environ.get("PSYNAM_PROPERTY_PDF_EXAMPLES", "4"))
 RANDOM = os.environ.get("PSYNAM_PROPERTY_RANDOM") == "1"
-PAGES = [file for file, _key, _path in app_pages()]
+PAGES = [(file, key) for file, key, _path in app_pages()]
 # Pages whose figures are sessions, and the shared filters each honours (the south page maps every commune
 # whatever the geography filter; the ceilings page reads period and network): with no session under
 # those, the page must say so in French.
@@ -250,10 +250,11 @@ def render_everything(database: Database, query: dict, asked: tuple[date, date])
     check_render(at, "app.py")
     filters = at.session_state["filters"]
     assert (filters.date_from, filters.date_to) == asked, "the link did not reopen its period"
-    for page in PAGES:
+    for page, key in PAGES:
         at.switch_page(page).run()
         empty = page in SESSION_PAGES and sessions_under(database, filters, SESSION_PAGES[page]) == 0
-        check_render(at, f"{page} {query}", no_sessions=empty)
+        for tab in each_tab(at, key):  # every tab: only the open one runs
+            check_render(at, f"{page} {tab or ''} {query}", no_sessions=empty)
     check_report(database, filters)
 
 

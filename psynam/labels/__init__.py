@@ -192,6 +192,16 @@ from psynam.labels import access, budget, imports, network, partners, priorities
 
 AREAS = {"partners": partners, "south": south, "priorities": priorities, "budget": budget, "imports": imports,
          "report": report, "access": access, "network": network, "roles": roles}
+# The pages that show their sections as tabs: page key -> the tabs' French labels, in order (blocks.tabbed
+# runs only the open one; the tests and the bench open each one through tab_key).
+TABS: dict[str, tuple[str, ...]] = {}
 for _area in AREAS.values():
     PAGES.update(_area.PAGE)
     INDICATORS.update(_area.INDICATORS)
+    if hasattr(_area, "TABS"):
+        TABS[next(iter(_area.PAGE))] = tuple(_area.TEXT[key] for key in _area.TABS)
+
+
+def tab_key(page_key: str) -> str:
+    """The session-state key holding the open tab's label of a page with tabs."""
+    return f"{page_key}_tab"

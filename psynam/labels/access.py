@@ -2,6 +2,7 @@
 (docs/universalism.md): page title, column and group words, and indicator definitions for the glossary."""
 
 PAGE: dict[str, str] = {"access": "Universalisme"}
+TABS: tuple[str, ...] = ("tab_access", "tab_pathways", "tab_supply", "tab_copayment")  # TEXT keys, in order
 
 # Column and group words, for the results of queries/access, queries/pathways, queries/supply and
 # queries/rules/copayment_check (referenced as `access.<key>`). The wait thresholds (30 and 90 days) and

@@ -1,6 +1,7 @@
 """French words of the priorities page(s): page titles, texts, and indicator definitions for the glossary."""
 
 PAGE: dict[str, str] = {"priorities": "Aînés et petite enfance"}
+TABS: tuple[str, ...] = ("tab_aines", "tab_petite_enfance")  # TEXT keys, in order
 
 TEXT: dict[str, str] = {
     "intro": (

@@ -46,6 +46,18 @@ def app_pages() -> list[tuple[str, str]]:
     raise LookupError("app.py has no PAGES list")
 
 
+def page_tabs() -> list[tuple[str, str, int | None]]:
+    """(file, key, tab index) of every page, once per tab for a page with tabs (labels.TABS), else with None."""
+    from psynam import labels
+    return [(file, key, tab) for file, key in app_pages()
+            for tab in (range(len(labels.TABS[key])) if key in labels.TABS else [None])]
+
+
+def row_key(key: str, tab: int | None) -> str:
+    """A bench row: the page key, and for a tab after the first its number (`access[2]`)."""
+    return key if not tab else f"{key}[{tab + 1}]"
+
+
 def peak_mb() -> float:
     """This process's resident high-water mark. VmHWM rather than ru_maxrss: after fork and exec,
     ru_maxrss still counts what the parent held at the fork."""
@@ -141,7 +153,7 @@ def measure_pages(db_path: str, runs: int) -> dict:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from psynam import db, ui
+    from psynam import db, labels, ui
 
     spent = {"seconds": 0.0, "calls": []}
     original = db.run
@@ -159,12 +171,14 @@ def measure_pages(db_path: str, runs: int) -> dict:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
     at.run()
     results = {}
-    for file, key in app_pages():
+    for file, key, tab in page_tabs():
         row = {"error": None}
         try:
             at.switch_page(file)
             # Through session state, not at.date_input(...): after switch_page AppTest's tree lacks the sidebar.
             at.session_state["periode"] = periods[0]
+            if tab is not None:  # a page with tabs runs only the open one: each tab is measured open
+                at.session_state[labels.tab_key(key)] = labels.TABS[key][tab]
             ui.clear_frames()
             at.run()  # warm-up: imports, plotly templates, the connection
             cold, queries = [], []
@@ -196,7 +210,7 @@ def measure_pages(db_path: str, runs: int) -> dict:
                        change_s=median(changes), change_queries_s=median(change_queries))
         except Exception as exc:  # a broken page must not stop the bench: report it in its row
             row["error"] = f"{type(exc).__name__}: {exc}"[:200]
-        results[key] = row
+        results[row_key(key, tab)] = row
     return {"pages": results, "peak_mb": peak_mb()}
 
 
@@ -307,6 +321,9 @@ def report(size: int, gen: dict, imp: dict, pages: dict, raw: dict, ours: dict, 
                      f"{_ms(row['change_s']) + _flag(row['change_s'], change_t):>17} "
                      f"{_ms(row.get('change_queries_s')):>18}"
                      + (f"  ! {row['error']}" if row.get("error") else ""))
+    from psynam import labels
+    tabs = [f"{row_key(key, i)} « {name} »" for key, names in labels.TABS.items() for i, name in enumerate(names)]
+    lines.append("a page with tabs runs only the open one; it is measured with each tab open: " + ", ".join(tabs))
     lines.append(f"peak memory of the app process (AppTest, all pages): {pages['peak_mb']:,.0f} MB"
                  + _flag(pages["peak_mb"], memory_t) + f"; raw SQL process: {raw['peak_mb']:,.0f} MB")
     lines += ["",

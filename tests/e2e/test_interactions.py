@@ -198,3 +198,19 @@ def test_the_comparison_choice_is_written_into_the_link_and_follows_the_pages(de
         after_interaction(desktop)
         query = parse_qs(urlparse(desktop.url).query)
         assert query["comparaison"] == ["Un an avant"] and query["periode"] == ["2025-01-01", "2025-12-31"]
+
+
+def test_a_tab_runs_when_opened_and_stays_open_through_a_filter_change(desktop, server):
+    """The universalism page runs only its open tab (blocks.tabbed): a click on another tab reruns the page
+    and draws that tab's figures; a filter change keeps it open."""
+    open_page(desktop, server, "access")
+    assert "Patients BIM" in kpis(desktop) and "Nouveaux patients" not in kpis(desktop)
+    desktop.get_by_role("tab", name="Parcours").click()
+    after_interaction(desktop)
+    shown = kpis(desktop)
+    assert "Nouveaux patients" in shown and "Patients BIM" not in shown
+    before = number(shown["Nouveaux patients"])
+    pick(desktop, "reseau", "RSK (enfants et adolescents)")
+    after = kpis(desktop)
+    assert desktop.get_by_role("tab", name="Parcours").get_attribute("aria-selected") == "true"
+    assert "Nouveaux patients" in after and number(after["Nouveaux patients"]) < before

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from psynam import ROOT, db
-from tests.conftest import FIXTURES
+from psynam import ROOT, db, labels
+from tests.conftest import FIXTURES, each_tab
 from tests.pages.conftest import download, read_csv
 
 PAGE = "pages/priorities.py"
@@ -17,7 +17,11 @@ FEW = "Certains chiffres reposent sur moins de 5 personnes"
 
 
 def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """The cards of both tabs (each tab runs only when open)."""
+    shown = {}
+    for _tab in each_tab(at, "priorities"):
+        shown |= {m.label: m.value for m in at.metric}
+    return shown
 
 
 def open_page(at, period=Y2024):
@@ -28,7 +32,13 @@ def open_page(at, period=Y2024):
 
 
 def captions(at) -> list[str]:
-    return [c.value for c in at.caption]
+    return [c.value for _tab in each_tab(at, "priorities") for c in at.caption]
+
+
+def open_tab(at, label: str):
+    at.session_state[labels.tab_key("priorities")] = label
+    at.run()
+    assert not at.exception
 
 
 def test_page_shows_the_definitions_figures(app):
@@ -52,9 +62,13 @@ def test_page_shows_the_definitions_figures(app):
     assert shown["Clairvisions en crèche, ONE, maternité"] == "1"
     assert shown["Groupes « périnatalité / petite enfance »"] == "1 (6)"
     # the share is read against the population share, in plain words
+    open_tab(app, "Aînés (65 ans et plus)")
     assert any("18,9" in m.value and "20,0" in m.value for m in app.markdown)
-    # three charts per priority, each with its definition line
-    assert len(app.get("plotly_chart")) == 6
+    # three charts per priority, each with its definition line; only the open tab's are drawn
+    assert len(app.get("plotly_chart")) == 3
+    assert not any(m.label.startswith("Part des patients de 0") for m in app.metric)
+    open_tab(app, "Petite enfance (0 à 2 ans)")
+    assert len(app.get("plotly_chart")) == 3
 
 
 def test_a_filter_changes_the_figures(app):
@@ -81,6 +95,7 @@ def test_empty_period_shows_a_message(app):
 
 def test_downloads_are_suppressed(app, downloads):
     open_page(app)
+    open_tab(app, "Petite enfance (0 à 2 ans)")
     reach = {r["Regroupement"] + "/" + r["Territoire"]: r
              for r in read_csv(download(app, downloads, "priorities_petite_enfance_reach_csv"))}
     # one column of residents: the row's group says which rows sum others (the rule knows it from the
@@ -96,6 +111,7 @@ def test_downloads_are_suppressed(app, downloads):
     assert reach["Sud/Dinant"][residents] == "0"
     assert reach["Zones/Sud"][residents] == "< 5"
     assert reach["Zones/Sélection entière"][residents] == "< 5"
+    open_tab(app, "Aînés (65 ans et plus)")
     trend = read_csv(download(app, downloads, "priorities_aines_trend_csv"))
     assert [r["Trimestre"] for r in trend] == ["T1 2024", "T2 2024", "T3 2024", "T4 2024"]
     assert {r["Séances aînés"] for r in trend} <= {"< 5", "masqué", "0"}
