@@ -86,7 +86,9 @@ class Universalism(View):
 
     @property
     def has_patients(self) -> bool:
-        return bool(self.overall.value("patients"))
+        """Any patient under the filters (filters/has_patients: one individual session is enough), without
+        the access table, which only the first tab reads."""
+        return bool(self.source.frame("filters/has_patients", self.filters)["has_patients"][0])
 
     @property
     def overall(self) -> Result:

@@ -100,3 +100,17 @@ def test_chart_builders_draw_published_tables(view, network):
     hidden = access_charts.bim_by_group(view.access_by("network").published())
     texts = [t for trace in hidden.data for t in (trace.text or ()) if t]
     assert any(str(t).startswith(("<", "masqué")) for t in texts)  # a mark, never a bar
+
+
+@pytest.mark.parametrize("filters", [
+    Y2024, Filters(date(2024, 8, 1), date(2024, 8, 1)),  # a day of a group session alone
+    Filters(date(2022, 1, 1), date(2022, 12, 31)),  # before the data
+    Filters(date(2024, 1, 1), date(2024, 12, 31), formats=("groupe",)),
+    Filters(date(2024, 1, 1), date(2024, 12, 31), networks=("RSK",)),
+    Filters(date(2024, 1, 1), date(2024, 12, 31), communes=("93056",)),
+    Filters(date(2024, 1, 1), date(2024, 12, 31), settings=("partenaire",), networks=("RSN",)),
+], ids=["2024", "group-day", "before", "groups", "rsk", "philippeville", "rsn-partner"])
+def test_has_patients_says_what_the_access_table_counts(source, filters):
+    """The page's opening test reads filters/has_patients, not the access table: both must agree."""
+    view = Universalism(source, filters)
+    assert view.has_patients == (view.overall.value("patients") > 0)
