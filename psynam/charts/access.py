@@ -20,9 +20,11 @@ def _plain(text) -> str:
 
 
 def hbars(table, label: str, value: str, *, value_title: str, colour: str = PALETTE["RSN"], suffix: str = "",
-          decimals: int = 1, colours: list[str] | None = None, height: int | None = None) -> Fig:
+          decimals: int = 1, colours: list[str] | None = None, height: int | None = None,
+          undefined: str | None = None) -> Fig:
     """Horizontal bars of `value` for each row shown (first row on top), labelled by `label`; a hidden
-    value is its mark at the bar's base."""
+    value is its mark at the bar's base; so is `undefined`, if given, for a value that is not hidden but
+    undefined (a share of no one), else its row is left empty."""
     frame, _ = unpack(table)
     if frame.is_empty():
         return empty()
@@ -32,7 +34,10 @@ def hbars(table, label: str, value: str, *, value_title: str, colour: str = PALE
     fig = Fig(Bar(y=names, x=values, orientation="h", text=text, textposition="outside",
                            marker_color=colours or colour, cliponaxis=False, showlegend=False,
                            hovertemplate="%{y} : %{text}<extra></extra>"))
-    mark_bars(fig, names, marks_of(table, value), horizontal=True)
+    marks = marks_of(table, value)
+    if undefined:  # written like a mark, in the same place: no bar, and no 0 for the text alternative to read
+        marks = [m or (undefined if v is None else None) for v, m in zip(values, marks)]
+    mark_bars(fig, names, marks, horizontal=True)
     shown = [v for v in values if v is not None]
     fig.update_xaxes(title=value_title, range=[0, (max(shown) if shown else 1) * 1.18 or 1])
     fig.update_yaxes(autorange="reversed")
@@ -50,7 +55,7 @@ def bim_by_group(table) -> Fig:
                NETWORK_COLOURS.get(k, PALETTE["RSN"])
                for b, k, n in frame.select("breakdown", "group_key", "nested_in").iter_rows()]
     return hbars(table, "group_label", "bim_patients_pct", value_title=TEXT["bim_patients_pct"], suffix=" %",
-                 colours=colours)
+                 colours=colours, undefined=TEXT["no_patient_in_group"])
 
 
 @builder

@@ -29,6 +29,7 @@ TEXT: dict[str, str] = {
                           "règle en vigueur ({over} où trop a été demandé, {under} où trop peu) ; {unchecked} "
                           "n'ont pas pu être contrôlées."),
     "no_patients": "Aucun patient pour ces filtres sur cette période.",
+    "no_patient_in_group": "aucun patient",  # a bar whose share is of no one (not hidden, not 0 %)
     "few_people": "Certains chiffres reposent sur moins de {threshold} personnes : ils sont masqués dans les fichiers et en mode public.",
     "south_north": "Patients BIM : {south} au sud, {north} au nord (résidence).",
     "no_commune_without": "Chaque commune de la province compte au moins un psychologue actif dans la période.",

@@ -9,6 +9,7 @@ import pytest
 
 from psynam import privacy
 from psynam.charts import access as access_charts, network as network_charts
+from psynam.charts.reading import reading
 from psynam.filters import Filters
 from psynam.views.access import Universalism
 from psynam.views.network import Network
@@ -100,6 +101,18 @@ def test_chart_builders_draw_published_tables(view, network):
     hidden = access_charts.bim_by_group(view.access_by("network").published())
     texts = [t for trace in hidden.data for t in (trace.text or ()) if t]
     assert any(str(t).startswith(("<", "masqué")) for t in texts)  # a mark, never a bar
+
+
+def test_a_share_of_no_one_is_written_not_left_as_an_empty_row(view):
+    """Tiny 2024 has no patient without a commune: that zone's share is undefined, not 0 % and not hidden."""
+    figure = access_charts.bim_by_group(view.access_by("zone").exact())
+    bars, written = figure.data
+    assert dict(zip(bars.y, bars.x))["Commune inconnue"] is None  # no bar, and nothing the reading takes as 0
+    assert dict(zip(written.y, written.text)) == {"Commune inconnue": "aucun patient"}
+    assert "Commune inconnue" not in reading(figure)
+    published = access_charts.bim_by_group(view.access_by("zone").published()).data
+    marks = {n: t for trace in published[1:] for n, t in zip(trace.y, trace.text)}
+    assert marks["Commune inconnue"] == "masqué"  # in public, the rule's mark wins over the word
 
 
 @pytest.mark.parametrize("filters", [
