@@ -17,17 +17,23 @@ TINY = FIXTURES / "tiny"
 TABLES = ("partners", "psychologists", "agreements", "sessions", "clairvisions", "budget", "activities")
 
 
+def open_tab(at, page_key: str, label: str) -> None:
+    """Open a tab of a page with tabs (blocks.tabbed), as a click would: the page reruns with it open."""
+    from psynam import labels
+    at.session_state[labels.tab_key(page_key)] = label
+    at.run()
+
+
 def each_tab(at, page_key: str):
-    """A page with tabs runs only the open one (blocks.tabbed): open each in turn, as a click would (the
-    page reruns), and yield its label. A page without tabs is left as it is and yields None once."""
+    """A page with tabs runs only the open one (blocks.tabbed): open each in turn and yield its label. A
+    page without tabs is left as it is and yields None once."""
     from psynam import labels
     names = labels.TABS.get(page_key)
     if not names:
         yield None
         return
     for name in names:
-        at.session_state[labels.tab_key(page_key)] = name
-        at.run()
+        open_tab(at, page_key, name)
         yield name
 
 

@@ -28,18 +28,10 @@ active_ids as (
     select distinct partner_id from f_partner_activity($date_from, $date_to, $networks)
 ),
 
--- Each commune belongs to three nested areas: its arrondissement, its zone, the province; each area's
--- row is summed by its parent's (rows that sum other rows: the small-count rule must know them).
+-- Each commune belongs to three nested areas: its arrondissement, its zone, the province (f_commune_areas);
+-- each area's row is summed by its parent's (rows that sum other rows: the small-count rule must know them).
 commune_areas as (
-    select
-        nis, 'arrondissement' as area_kind, arrondissement as area,
-        case when is_south then 'south' else 'north' end as parent_area, is_south, pop_total
-    from stg_communes
-    union all
-    select nis, 'zone', case when is_south then 'south' else 'north' end, 'province', is_south, pop_total
-    from stg_communes
-    union all
-    select nis, 'province', 'province', null, null, pop_total from stg_communes
+    select * from f_commune_areas()
 ),
 
 areas as (

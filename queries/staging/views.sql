@@ -385,19 +385,30 @@ where session_date between date_from and date_to
 create or replace macro outside_place_bit() as 1::bigint << 61;
 create or replace macro unknown_place_bit() as 1::bigint << 62;
 
+-- The areas each commune of the province lies in: its arrondissement, its zone (north or south), the
+-- province; `parent_area` is the area whose row sums this one (a zone sums its arrondissements, the
+-- province its zones), for the small-count rule. Written once: the masks below and the south's figures by
+-- area read it.
+create or replace macro f_commune_areas() as table
+select nis, 'arrondissement' as area_kind, arrondissement as area,
+    case when is_south then 'south' else 'north' end as parent_area, is_south, pop_total
+from stg_communes
+union all
+select nis, 'zone', case when is_south then 'south' else 'north' end, 'province', is_south, pop_total
+from stg_communes
+union all
+select nis, 'province', 'province', null, null, pop_total
+from stg_communes;
+
 create or replace macro f_place_bits() as table
-select nis, arrondissement, is_south, 1::bigint << (row_number() over (order by nis) - 1)::integer as bit
+select nis, 1::bigint << (row_number() over (order by nis) - 1)::integer as bit
 from stg_communes;
 
 create or replace macro f_area_masks() as table
 with bits as (select * from f_place_bits())
 select 'commune' as area_kind, nis as area, bit as mask from bits
 union all
-select 'arrondissement', arrondissement, bit_or(bit) from bits group by arrondissement
-union all
-select 'zone', case when is_south then 'south' else 'north' end, bit_or(bit) from bits group by is_south
-union all
-select 'province', 'province', bit_or(bit) from bits
+select a.area_kind, a.area, bit_or(b.bit) from f_commune_areas() as a join bits as b using (nis) group by all
 union all
 select 'outside', 'hors_province', outside_place_bit()
 union all

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from psynam import ROOT, db, labels
+from psynam import ROOT, db
+from tests import conftest
 from tests.conftest import FIXTURES, each_tab
 from tests.pages.conftest import download, read_csv
 
@@ -36,8 +37,7 @@ def captions(at) -> list[str]:
 
 
 def open_tab(at, label: str):
-    at.session_state[labels.tab_key("priorities")] = label
-    at.run()
+    conftest.open_tab(at, "priorities", label)
     assert not at.exception
 
 
